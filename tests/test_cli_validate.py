@@ -1,0 +1,77 @@
+"""`ftzkb validate` and `ftzkb fmt` as a contributor or CI calls them (real processes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import minimal_case, write_corpus
+
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+def ftzkb(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})})
+
+
+def test_clean_corpus_exits_zero(tmp_path):
+    root = write_corpus(tmp_path, {"c1": minimal_case("c1")})
+    result = ftzkb("validate", "--strict", "--root", str(root))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bad_corpus_exits_one_with_located_lines_and_no_traceback():
+    result = ftzkb("validate", "--root", str(BAD))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "cases/dup-key.yaml:3:1: error yaml-duplicate-key" in result.stdout
+
+
+def test_json_and_github_formats():
+    data = json.loads(ftzkb("validate", "--root", str(BAD), "--format", "json").stdout)
+    assert {"file", "line", "col", "severity", "rule", "message"} <= data[0].keys()
+    github = ftzkb("validate", "--root", str(BAD), "--format", "github").stdout
+    assert "::error file=cases/dup-key.yaml,line=3,col=1,title=yaml-duplicate-key::" in github
+
+
+def test_english_messages_on_request():
+    result = ftzkb("--lang", "en", "validate", "--root", str(BAD))
+    assert "duplicate key 'id'" in result.stdout
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    root = write_corpus(tmp_path, {"c1": minimal_case("c1").replace("title: 测试案例c1", "title:   测试案例c1")})
+    assert ftzkb("validate", "--root", str(root)).returncode == 0
+    assert ftzkb("validate", "--strict", "--root", str(root)).returncode == 1
+
+
+def test_missing_path_is_a_usage_error():
+    result = ftzkb("validate", "no/such/file.yaml")
+    assert result.returncode == 2
+    assert "找不到" in result.stderr
+
+
+def test_single_file_reports_only_that_file():
+    result = ftzkb("validate", "--root", str(BAD), str(BAD / "cases" / "dup-key.yaml"))
+    files = {line.split(":")[0] for line in result.stdout.splitlines()}
+    assert files == {"cases/dup-key.yaml"}
+
+
+def test_validator_never_modifies_files():
+    before = {p: p.read_bytes() for p in BAD.rglob("*.yaml")}
+    ftzkb("validate", "--root", str(BAD))
+    assert {p: p.read_bytes() for p in BAD.rglob("*.yaml")} == before
+
+
+def test_fmt_rewrites_to_canonical_and_check_passes_after(tmp_path):
+    shuffled = minimal_case("c1").replace('  carrier: area-a\n  started: "2020-01"\n',
+                                          '  started: 2020-01\n  carrier: area-a\n')
+    root = write_corpus(tmp_path, {"c1": shuffled})
+    assert ftzkb("fmt", "--check", "--root", str(root)).returncode == 1
+    assert ftzkb("fmt", "--root", str(root)).returncode == 0
+    assert (root / "cases" / "c1.yaml").read_text("utf-8") == minimal_case("c1")
+    assert ftzkb("fmt", "--check", "--root", str(root)).returncode == 0

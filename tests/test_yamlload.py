@@ -1,0 +1,105 @@
+"""The strict loader: scalars stay as written, positions are kept, hostile input is refused."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ftzkb.validate import validate
+from ftzkb.yamlload import MAX_FILE_BYTES, YamlLoadError, load_yaml_bytes, load_yaml_text
+
+
+def test_yaml11_scalars_stay_strings():
+    data = load_yaml_text("a: no\nb: 012345\nc: 1:30\nd: 2024-03-15\ne: off\nf: Yes\n").data
+    assert data == {"a": "no", "b": "012345", "c": "1:30", "d": "2024-03-15", "e": "off", "f": "Yes"}
+
+
+def test_yaml12_core_scalars_resolve():
+    data = load_yaml_text('a: true\nb: 12\nc: 1.5\nd: ~\ne: "12"\n').data
+    assert data == {"a": True, "b": 12, "c": 1.5, "d": None, "e": "12"}
+
+
+def test_every_value_keeps_line_and_column():
+    loaded = load_yaml_text("id: x\norigin:\n  carrier: 南京片区\nlist:\n  - one\n  - two\n")
+    assert loaded.position(("origin", "carrier")) == (3, 12)
+    assert loaded.position(("list", 1)) == (6, 5)
+    assert loaded.key_position(("origin",)) == (2, 1)
+
+
+def test_billion_laughs_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    start = time.perf_counter()
+    with pytest.raises(YamlLoadError) as info:
+        load_yaml_text(bomb)
+    assert info.value.rule == "yaml-anchor"
+    assert time.perf_counter() - start < 0.5
+
+
+def test_oversized_input_is_refused():
+    with pytest.raises(YamlLoadError) as info:
+        load_yaml_bytes(b"a: " + b"x" * (MAX_FILE_BYTES + 1))
+    assert info.value.rule == "yaml-too-large"
+
+
+def test_control_characters_are_an_error_not_a_crash():
+    with pytest.raises(YamlLoadError) as info:
+        load_yaml_bytes(b"a: \x07bell\n")
+    assert info.value.rule == "yaml-syntax"
+
+
+VALID_CASE = """\
+# yaml-language-server: $schema=../schema/case.schema.json
+id: mutant
+title: 变异测试案例
+summary: 这个案例会被随机改动。
+origin:
+  carrier: area-a
+  started: "2020-01"
+categories:
+  - finance
+sources:
+  - title: 来源
+    url: https://example.org/x
+adoptions:
+  - carrier: zone-b
+    status: adopted
+    date: "2021-05"
+"""
+
+
+@st.composite
+def mutated(draw):
+    text = VALID_CASE
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "duplicate-line"]))
+        if action == "insert":
+            text = text[:position] + draw(st.text(alphabet=":- \t\n\"'&*!#[]{}|>：　0123abc中", max_size=6)) \
+                + text[position:]
+        elif action == "delete":
+            text = text[:position] + text[position + draw(st.integers(1, 8)):]
+        else:
+            lines = text.split("\n")
+            index = draw(st.integers(0, len(lines) - 1))
+            lines.insert(index, lines[index])
+            text = "\n".join(lines)
+    return text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=mutated())
+def test_random_mutations_never_crash_and_stay_fast(tmp_path_factory, text):
+    from conftest import write_corpus
+
+    root = write_corpus(tmp_path_factory.mktemp("mut"), {})
+    (root / "cases" / "mutant.yaml").write_text(text, "utf-8")
+    start = time.perf_counter()
+    report = validate(root)
+    assert time.perf_counter() - start < 1.0
+    for diagnostic in report.diagnostics:
+        assert diagnostic.line >= 1 and diagnostic.col >= 1
+        assert diagnostic.zh and diagnostic.en

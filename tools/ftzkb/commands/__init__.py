@@ -1,0 +1,1 @@
+"""Thin Click commands; each module exposes `command` (or `<name>_command`)."""

@@ -1,0 +1,248 @@
+"""The one model of the corpus: cases, their adoptions, and the carrier registry.
+
+Records are built only from files that passed the schema, so constructors can
+trust shapes. Each record keeps its file and the loaded YAML (for positions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .dates import PartialDate, parse_date
+from .yamlload import LoadedYaml
+
+PUBLIC = "public"
+INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    audience: str = PUBLIC
+
+    @classmethod
+    def of(cls, value: Any) -> Text | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return cls(value["text"], value.get("audience", PUBLIC))
+        return cls(str(value))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+    document: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    verification: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, data: dict) -> Source:
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Recognition:
+    level: str
+    batch: int | None = None
+    date: str | None = None
+    issuer: str | None = None
+    document: str | None = None
+    url: str | None = None
+    verification: str | None = None
+    note: Text | None = None
+
+    @classmethod
+    def of(cls, data: dict) -> Recognition:
+        fields = {k: data.get(k) for k in cls.__dataclass_fields__ if k != "note"}
+        return cls(**fields, note=Text.of(data.get("note")))
+
+    @property
+    def batch_key(self) -> str | None:
+        """`provincial-replication-1`: how commands and pages name a batch."""
+        return batch_key(self.level, self.batch) if self.batch else None
+
+
+def batch_key(level: str, batch: int) -> str:
+    return f"{level}-{batch}"
+
+
+@dataclass(frozen=True)
+class Adoption:
+    index: int
+    carrier: str
+    status: str
+    date: str = "unknown"
+    until: str | None = None
+    mandate: str = "unknown"
+    mandated_by: str | None = None
+    learned_from_carrier: str | None = None
+    learned_from_case: str | None = None
+    evidence: tuple[Source, ...] = ()
+    note: Text | None = None
+    audience: str = PUBLIC
+
+    @classmethod
+    def of(cls, index: int, data: dict) -> Adoption:
+        mandated = data.get("mandated_by")
+        learned = data.get("learned_from") or {}
+        return cls(
+            index=index,
+            carrier=data["carrier"],
+            status=data["status"],
+            date=data.get("date") or "unknown",
+            until=data.get("until"),
+            mandate=data.get("mandate") or "unknown",
+            mandated_by=batch_key(mandated["level"], mandated["batch"]) if mandated else None,
+            learned_from_carrier=learned.get("carrier"),
+            learned_from_case=learned.get("case"),
+            evidence=tuple(Source.of(s) for s in data.get("evidence") or ()),
+            note=Text.of(data.get("note")),
+            audience=data.get("audience", PUBLIC),
+        )
+
+    @property
+    def when(self) -> PartialDate | None:
+        return parse_date(self.date)
+
+
+@dataclass
+class Case:
+    id: str
+    title: str
+    summary: str
+    origin_carrier: str
+    started: str
+    categories: tuple[str, ...]
+    sources: tuple[Source, ...]
+    path: Path
+    loaded: LoadedYaml
+    title_en: str | None = None
+    problem: Text | None = None
+    measures: Text | None = None
+    outcomes: Text | None = None
+    origin_unit: str | None = None
+    linkage: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    recognitions: tuple[Recognition, ...] = ()
+    suited_carrier_types: tuple[str, ...] = ()
+    replication_scope: str = "unknown"
+    preconditions_note: Text | None = None
+    related: tuple[str, ...] = ()
+    lifecycle: str = "active"
+    superseded_by: str | None = None
+    lifecycle_note: Text | None = None
+    audience: str = PUBLIC
+    adoptions: tuple[Adoption, ...] = ()
+    note: Text | None = None
+
+    @classmethod
+    def of(cls, data: dict, path: Path, loaded: LoadedYaml) -> Case:
+        origin = data["origin"]
+        pre = data.get("preconditions") or {}
+        life = data.get("lifecycle") or {}
+        return cls(
+            id=data["id"], title=data["title"], summary=data["summary"],
+            origin_carrier=origin["carrier"], started=origin.get("started") or "unknown",
+            origin_unit=origin.get("unit"),
+            categories=tuple(data["categories"]),
+            sources=tuple(Source.of(s) for s in data["sources"]),
+            path=path, loaded=loaded,
+            title_en=data.get("title_en"),
+            problem=Text.of(data.get("problem")), measures=Text.of(data.get("measures")),
+            outcomes=Text.of(data.get("outcomes")),
+            linkage=tuple(data.get("linkage") or ()), tags=tuple(data.get("tags") or ()),
+            recognitions=tuple(Recognition.of(r) for r in data.get("recognitions") or ()),
+            suited_carrier_types=tuple(pre.get("carrier_types") or ()),
+            replication_scope=pre.get("scope", "unknown"),
+            preconditions_note=Text.of(pre.get("note")),
+            related=tuple(data.get("related") or ()),
+            lifecycle=life.get("status", "active"), superseded_by=life.get("superseded_by"),
+            lifecycle_note=Text.of(life.get("note")),
+            audience=data.get("audience", PUBLIC),
+            adoptions=tuple(Adoption.of(i, a) for i, a in enumerate(data.get("adoptions") or ())),
+            note=Text.of(data.get("note")),
+        )
+
+    @property
+    def start(self) -> PartialDate | None:
+        return parse_date(self.started)
+
+    @property
+    def batch_keys(self) -> tuple[str, ...]:
+        return tuple(k for r in self.recognitions if (k := r.batch_key))
+
+
+@dataclass(frozen=True)
+class ReportedFigure:
+    metric: str
+    value: int
+    as_of: str
+    source: Source
+    qualifier: str = "exact"
+    label: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, data: dict) -> ReportedFigure:
+        return cls(metric=data["metric"], value=data["value"], as_of=data["as_of"],
+                   source=Source.of(data["source"]), qualifier=data.get("qualifier", "exact"),
+                   label=data.get("label"), note=data.get("note"))
+
+
+@dataclass
+class Carrier:
+    id: str
+    name: str
+    types: tuple[str, ...]
+    province: str
+    sources: tuple[Source, ...]
+    path: Path
+    loaded: LoadedYaml
+    short_name: str | None = None
+    name_en: str | None = None
+    parent: str | None = None
+    city: str | None = None
+    established: str | None = None
+    dates: tuple[tuple[str, str], ...] = ()
+    area_km2: float | None = None
+    membership: str = "verified"
+    reported_figures: tuple[ReportedFigure, ...] = ()
+    note: Text | None = None
+    audience: str = PUBLIC
+
+    @classmethod
+    def of(cls, data: dict, path: Path, loaded: LoadedYaml) -> Carrier:
+        return cls(
+            id=data["id"], name=data["name"], types=tuple(data["types"]), province=data["province"],
+            sources=tuple(Source.of(s) for s in data["sources"]), path=path, loaded=loaded,
+            short_name=data.get("short_name"), name_en=data.get("name_en"), parent=data.get("parent"),
+            city=data.get("city"), established=data.get("established"),
+            dates=tuple((d["date"], d["event"]) for d in data.get("dates") or ()),
+            area_km2=data.get("area_km2"), membership=data.get("membership", "verified"),
+            reported_figures=tuple(ReportedFigure.of(f) for f in data.get("reported_figures") or ()),
+            note=Text.of(data.get("note")), audience=data.get("audience", PUBLIC),
+        )
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass
+class Corpus:
+    root: Path
+    cases: dict[str, Case] = field(default_factory=dict)
+    carriers: dict[str, Carrier] = field(default_factory=dict)
+
+    def carrier_name(self, carrier_id: str) -> str:
+        carrier = self.carriers.get(carrier_id)
+        return carrier.display_name if carrier else carrier_id

@@ -1,0 +1,28 @@
+import re
+
+from . import ERROR, rule
+
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:href|src)\s*=\s*[\"']?\s*([^\"'\s>]+)", re.IGNORECASE)
+_SAFE = re.compile(r"(https?://|mailto:|#|/|\.\.?/)", re.IGNORECASE)
+_TEXT_FIELDS = ("summary", "problem", "measures", "outcomes", "note")
+
+
+def _texts(case):
+    for name in _TEXT_FIELDS:
+        value = getattr(case, name)
+        if value is not None:
+            yield (name,), str(value)
+    for adoption in case.adoptions:
+        if adoption.note is not None:
+            yield ("adoptions", adoption.index, "note"), str(adoption.note)
+
+
+@rule("url-scheme", ERROR, "正文中的链接只能是 http(s)、mailto 或站内链接",
+      "links in text must be http(s), mailto or relative")
+def check(corpus, report):
+    for case in corpus.cases.values():
+        for path, text in _texts(case):
+            for match in _LINK.finditer(text):
+                target = match.group(1) or match.group(2)
+                if not _SAFE.match(target):
+                    report(case, path, f"链接“{target[:60]}”不是 http(s) 网址", f"link '{target[:60]}' is not http(s)")

@@ -1,0 +1,206 @@
+"""JSON Schema validation of one loaded file, with errors placed at file:line:col
+and explained in Chinese and English."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from .paths import SCHEMA_DIR
+
+KINDS = ("case", "carrier")
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    rule: str
+    path: tuple
+    zh: str
+    en: str
+    at_key: bool = False
+
+
+@cache
+def raw_schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8"))
+
+
+@cache
+def registry() -> Registry:
+    resources = [(f"{name}.schema.json", Resource.from_contents(raw_schema(name)))
+                 for name in ("vocab", *KINDS)]
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(raw_schema(kind), registry=registry(),
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def resolve(schema: dict) -> dict:
+    """Follow a `$ref` into the vocabulary file (the only kind of ref used)."""
+    while "$ref" in schema:
+        ref = schema["$ref"]
+        if ref.startswith("#"):  # internal refs only occur inside the vocabulary file
+            ref = "vocab.schema.json" + ref
+        resolved = registry().resolver().lookup(ref).contents
+        schema = {**resolved, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+def check(kind: str, data: Any) -> Iterator[SchemaProblem]:
+    for error in validator(kind).iter_errors(data):
+        yield explain(error)
+
+
+def explain(error: ValidationError) -> SchemaProblem:
+    if error.validator == "anyOf" and error.context:
+        if error.schema.get("x-kind") == "date":
+            return _date_problem(error)
+        return explain(best_match(error.context))
+    handler = _HANDLERS.get(str(error.validator), _generic)
+    return handler(error)
+
+
+def _path(error: ValidationError) -> tuple:
+    return tuple(error.absolute_path)
+
+
+def _where(error: ValidationError) -> str:
+    return ".".join(str(p) for p in error.absolute_path) or "(文件)"
+
+
+def _generic(error: ValidationError) -> SchemaProblem:
+    return SchemaProblem(f"schema-{error.validator}", _path(error),
+                         f"{_where(error)}：{error.message}", f"{_where(error)}: {error.message}")
+
+
+def _required(error: ValidationError) -> SchemaProblem:
+    missing = error.message.split("'")[1] if "'" in error.message else error.message
+    return SchemaProblem("schema-required", _path(error), f"{_where(error)} 缺少必填字段“{missing}”",
+                         f"{_where(error)} is missing the required field '{missing}'")
+
+
+def _additional(error: ValidationError) -> SchemaProblem:
+    allowed = list(error.schema.get("properties", {}))
+    extras = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+    key = extras[0] if extras else "?"
+    near = difflib.get_close_matches(key, allowed, n=1)
+    hint_zh = f"，是不是“{near[0]}”？" if near else f"。可用字段：{'、'.join(allowed)}"
+    hint_en = f"; did you mean '{near[0]}'?" if near else f"; allowed: {', '.join(allowed)}"
+    return SchemaProblem("schema-unknown-field", (*_path(error), key),
+                         f"未知字段“{key}”{hint_zh}", f"unknown field '{key}'{hint_en}", at_key=True)
+
+
+def _enum(error: ValidationError) -> SchemaProblem:
+    allowed = [str(v) for v in error.validator_value]
+    labels = error.schema.get("x-labels", {})
+    value = str(error.instance)
+    near = difflib.get_close_matches(value, allowed, n=1)
+    maps_from = error.schema.get("x-maps-from", {})
+    by_label = [k for k, lab in labels.items()
+                if value in (lab.get("zh"), lab.get("en")) or (len(value) >= 2 and value in lab.get("zh", ""))
+                or value in maps_from.get(k, ())]
+    listing_zh = "、".join(f"{v}（{labels[v]['zh']}）" if v in labels else v for v in allowed)
+    if by_label:
+        hint_zh, hint_en = f"请写 id “{by_label[0]}”", f"write the id '{by_label[0]}'"
+    elif near:
+        hint_zh, hint_en = f"是不是“{near[0]}”？", f"did you mean '{near[0]}'?"
+    else:
+        hint_zh, hint_en = f"可选值：{listing_zh}", f"allowed: {', '.join(allowed)}"
+    return SchemaProblem("schema-enum", _path(error), f"{_where(error)} 的值“{value}”不在词表中，{hint_zh}",
+                         f"{_where(error)}: '{value}' is not in the vocabulary; {hint_en}")
+
+
+_TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "array": "列表（每项以“- ”开头）",
+            "object": "映射（“键: 值”）", "boolean": "true 或 false"}
+
+
+def _type(error: ValidationError) -> SchemaProblem:
+    expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+    got = error.instance
+    hint_zh = ""
+    if expected == "string" and isinstance(got, int | float | bool):
+        hint_zh = f"；请加引号写成 \"{got}\""
+    return SchemaProblem("schema-type", _path(error),
+                         f"{_where(error)} 应为{_TYPE_ZH.get(expected, expected)}{hint_zh}",
+                         f"{_where(error)} should be of type {expected}")
+
+
+_DOTTED = re.compile(r"^(\d{4})[.．/年](\d{1,2})(?:[.．/月](\d{1,2})日?)?月?$")
+
+
+def suggest_date(value: object) -> str | None:
+    """`2024.3.5` → `2024-03-05`; `2024年3月` → `2024-03`."""
+    match = _DOTTED.match(str(value).strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    text = f"{year}-{int(month):02d}"
+    return f"{text}-{int(day):02d}" if day else text
+
+
+def _date_problem(error: ValidationError) -> SchemaProblem:
+    value = error.instance
+    suggestion = suggest_date(value)
+    if suggestion:
+        zh = f"{_where(error)} 的日期“{value}”格式不对，请写成 \"{suggestion}\""
+        en = f"{_where(error)}: date '{value}' is malformed; write \"{suggestion}\""
+    else:
+        zh = (f"{_where(error)} 的日期“{value}”格式不对：请写 \"2024\"、\"2024-03\" 或 \"2024-03-05\"（加引号），"
+              "不知道就写 unknown")
+        en = f"{_where(error)}: date '{value}' is malformed: write \"2024\", \"2024-03\", \"2024-03-05\" or unknown"
+    return SchemaProblem("schema-date", _path(error), zh, en)
+
+
+def _pattern(error: ValidationError) -> SchemaProblem:
+    if error.schema.get("x-kind") == "date":
+        return _date_problem(error)
+    if "https?" in str(error.validator_value):
+        return SchemaProblem("schema-url", _path(error), f"{_where(error)} 应为 http:// 或 https:// 开头的网址",
+                             f"{_where(error)} must be an http(s) URL")
+    if "a-z0-9" in str(error.validator_value):
+        return SchemaProblem("schema-id", _path(error),
+                             f"{_where(error)} 的 id“{error.instance}”只能用小写字母、数字和连字符（如 nanjing-area）",
+                             f"{_where(error)}: id '{error.instance}' may use only a-z, 0-9 and hyphens")
+    return _generic(error)
+
+
+def _min_items(error: ValidationError) -> SchemaProblem:
+    return SchemaProblem("schema-min-items", _path(error), f"{_where(error)} 至少要有 {error.validator_value} 项",
+                         f"{_where(error)} needs at least {error.validator_value} item(s)")
+
+
+def _unique(error: ValidationError) -> SchemaProblem:
+    return SchemaProblem("schema-unique", _path(error), f"{_where(error)} 中有重复项",
+                         f"{_where(error)} has duplicate items")
+
+
+def _length(error: ValidationError) -> SchemaProblem:
+    bound = error.validator_value
+    word_zh = "过长" if error.validator == "maxLength" else "过短"
+    return SchemaProblem(f"schema-{error.validator}", _path(error), f"{_where(error)} {word_zh}（界限 {bound} 字）",
+                         f"{_where(error)} is too {'long' if word_zh == '过长' else 'short'} (limit {bound})")
+
+
+_HANDLERS = {
+    "required": _required,
+    "additionalProperties": _additional,
+    "enum": _enum,
+    "type": _type,
+    "pattern": _pattern,
+    "minItems": _min_items,
+    "uniqueItems": _unique,
+    "maxLength": _length,
+    "minLength": _length,
+}

@@ -1,0 +1,52 @@
+"""The controlled vocabularies, read from `schema/vocab.schema.json` (their one home)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from .i18n import pick
+from .paths import SCHEMA_DIR
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    title_zh: str
+    values: tuple[str, ...]
+    labels: dict[str, dict[str, str]]
+    maps_from: dict[str, tuple[str, ...]]
+
+    def label(self, value: str, lang: str | None = None) -> str:
+        entry = self.labels.get(value)
+        if entry is None:
+            return value
+        return pick(entry["zh"], entry["en"], lang)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.labels
+
+
+@cache
+def vocabularies() -> dict[str, Vocabulary]:
+    defs = json.loads((SCHEMA_DIR / "vocab.schema.json").read_text("utf-8"))["$defs"]
+    return {
+        name: Vocabulary(
+            name=name,
+            title_zh=spec.get("title", name),
+            values=tuple(spec["enum"]),
+            labels=spec["x-labels"],
+            maps_from={k: tuple(v) for k, v in spec.get("x-maps-from", {}).items()},
+        )
+        for name, spec in defs.items()
+        if "x-labels" in spec
+    }
+
+
+def vocab(name: str) -> Vocabulary:
+    return vocabularies()[name]
+
+
+def label(vocabulary: str, value: str, lang: str | None = None) -> str:
+    return vocab(vocabulary).label(value, lang)

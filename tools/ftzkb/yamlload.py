@@ -1,0 +1,249 @@
+"""The one strict YAML loader every command uses.
+
+It builds plain Python values from libyaml's event stream (fast, C) and keeps the
+line and column of every key and value. It refuses what contributed data should
+never contain: duplicate keys, anchors and aliases, explicit tags, non-UTF-8
+bytes, tab or full-width indentation, oversized files, absurd nesting. Scalars
+stay as written: only YAML 1.2 core `true`/`false`/`null` and plain decimal
+numbers are resolved; `no`, `012`, `1:30` and `2024-03-15` stay strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 32
+
+Path_ = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+\Z")
+_NULLS = {"", "~", "null"}
+_FULLWIDTH_COLON_KEY = re.compile(r"^[ \u3000]*(?:- )?[A-Za-z_][A-Za-z0-9_]*[ \t]*：")
+_BAD_INDENT = re.compile(r"^[ ]*([\t\u3000])")
+
+# PyYAML's parser problems, explained for contributors.
+_PROBLEM_HINTS: tuple[tuple[str, str, str], ...] = (
+    ("mapping values are not allowed",
+     "此处不能出现“键: 值”：检查缩进是否对齐，或给含英文冒号的文本加引号",
+     "a 'key: value' is not allowed here: check the indentation, or quote text that contains ':'"),
+    ("could not find expected ':'",
+     "找不到预期的英文冒号“:”：检查是否写成了中文冒号“：”，或缩进不一致",
+     "could not find the expected ':': check for a full-width '：' or uneven indentation"),
+    ("did not find expected key",
+     "缩进不一致：同一层的键必须左对齐（每层缩进 2 个空格）",
+     "uneven indentation: keys at one level must line up (2 spaces per level)"),
+    ("expected <block end>",
+     "缩进不一致：同一层的键必须左对齐（每层缩进 2 个空格）",
+     "uneven indentation: keys at one level must line up (2 spaces per level)"),
+    ("cannot start any token",
+     "此处有不能开始一个值的字符（常见于制表符或特殊符号开头的文本）：请给文本加引号",
+     "a character here cannot start a value (a tab, or text starting with a special sign): quote the text"),
+    ("found unexpected end of stream",
+     "文件意外结束：检查引号或括号是否成对",
+     "unexpected end of file: check that quotes and brackets are closed"),
+    ("found unknown escape character",
+     "双引号文本中有未知的转义符“\\”：改用单引号或写成 \\\\",
+     "unknown escape in a double-quoted string: use single quotes or write \\\\"),
+)
+
+
+@dataclass
+class LoadedYaml:
+    data: Any
+    text: str = ""
+    value_marks: dict[Path_, Position] = field(default_factory=dict)
+    key_marks: dict[Path_, Position] = field(default_factory=dict)
+
+    def position(self, path: Path_) -> Position:
+        """Where the value at `path` (or its nearest ancestor) is written."""
+        path = tuple(path)
+        while path:
+            if path in self.value_marks:
+                return self.value_marks[path]
+            path = path[:-1]
+        return self.value_marks.get((), (1, 1))
+
+    def key_position(self, path: Path_) -> Position:
+        return self.key_marks.get(tuple(path)) or self.position(path)
+
+
+class YamlLoadError(Exception):
+    """A file that cannot be accepted; carries a rule id and a place."""
+
+    def __init__(self, rule: str, line: int, col: int, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.rule, self.line, self.col, self.zh, self.en = rule, line, col, zh, en
+
+
+def load_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlLoadError("yaml-too-large", 1, 1,
+                                f"文件过大（{size} 字节，上限 {max_bytes}）",
+                                f"file too large ({size} bytes, limit {max_bytes})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlLoadError("file-unreadable", 1, 1, f"无法读取文件：{exc.strerror}",
+                            f"cannot read file: {exc.strerror}") from None
+    return load_yaml_bytes(raw, max_bytes)
+
+
+def load_yaml_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
+    if len(raw) > max_bytes:
+        raise YamlLoadError("yaml-too-large", 1, 1, f"文件过大（{len(raw)} 字节，上限 {max_bytes}）",
+                            f"file too large ({len(raw)} bytes, limit {max_bytes})")
+    return load_yaml_text(_decode(raw))
+
+
+def load_yaml_text(text: str) -> LoadedYaml:
+    _precheck_lines(text)
+    loaded = LoadedYaml(None, text)
+    try:
+        events = yaml.parse(text, Loader=yaml.CSafeLoader)
+        loaded.data = _build_document(events, loaded)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc) from None
+    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark
+        raise YamlLoadError("yaml-syntax", 1, 1, f"YAML 无法解析：{exc}", f"YAML cannot be parsed: {exc}") from None
+    except RecursionError:
+        raise YamlLoadError("yaml-too-deep", 1, 1, "嵌套过深", "nesting too deep") from None
+    return loaded
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlLoadError("yaml-encoding", line, col,
+                            "文件不是 UTF-8 编码（可能是 GBK）：请用 UTF-8 保存",
+                            "the file is not UTF-8 (perhaps GBK): save it as UTF-8") from None
+
+
+def _precheck_lines(text: str) -> None:
+    """Typical contributor mistakes, caught before the parser gives a vaguer error."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        bad = _BAD_INDENT.match(line)
+        if bad:
+            col = bad.start(1) + 1
+            if bad.group(1) == "\t":
+                raise YamlLoadError("yaml-tab-indent", number, col, "缩进中有制表符（Tab）：请改用空格，每层 2 个",
+                                    "a tab in the indentation: use spaces, 2 per level")
+            raise YamlLoadError("yaml-fullwidth-space", number, col,
+                                "缩进中有全角空格“　”：请改用半角空格，每层 2 个",
+                                "a full-width space in the indentation: use ASCII spaces, 2 per level")
+        colon = _FULLWIDTH_COLON_KEY.match(line)
+        if colon:
+            raise YamlLoadError("yaml-fullwidth-colon", number, colon.end(),
+                                "键后用了中文冒号“：”：请改成英文冒号加空格“: ”",
+                                "a full-width colon '：' after a key: write an ASCII colon and a space ': '")
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlLoadError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or str(exc)
+    for needle, zh, en in _PROBLEM_HINTS:
+        if needle in problem:
+            return YamlLoadError("yaml-syntax", line, col, f"YAML 语法错误：{zh}", f"YAML syntax error: {en}")
+    return YamlLoadError("yaml-syntax", line, col, f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}")
+
+
+def _pos(event: yaml.Event) -> Position:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _build_document(events: Iterator[yaml.Event], loaded: LoadedYaml) -> Any:
+    data: Any = None
+    documents = 0
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                line, col = _pos(event)
+                raise YamlLoadError("yaml-multiple-documents", line, col, "一个文件只能有一个 YAML 文档（去掉“---”）",
+                                    "one YAML document per file (remove '---')")
+            data = _build_node(next(events), events, (), 1, loaded)
+    return data
+
+
+def _check_node_event(event: yaml.Event, depth: int) -> None:
+    line, col = _pos(event)
+    if isinstance(event, yaml.AliasEvent):
+        raise YamlLoadError("yaml-alias", line, col, "不允许使用别名“*”：请把内容直接写出来",
+                            "aliases '*' are not allowed: write the content out")
+    if getattr(event, "anchor", None):
+        raise YamlLoadError("yaml-anchor", line, col, "不允许使用锚点“&”：请把内容直接写出来",
+                            "anchors '&' are not allowed: write the content out")
+    if getattr(event, "tag", None):
+        raise YamlLoadError("yaml-tag", line, col, f"不允许使用标签“{event.tag}”",
+                            f"tags such as '{event.tag}' are not allowed")
+    if depth > MAX_DEPTH:
+        raise YamlLoadError("yaml-too-deep", line, col, f"嵌套超过 {MAX_DEPTH} 层",
+                            f"nested deeper than {MAX_DEPTH} levels")
+
+
+def _build_node(event: yaml.Event, events: Iterator[yaml.Event], path: Path_, depth: int,
+                loaded: LoadedYaml) -> Any:
+    _check_node_event(event, depth)
+    loaded.value_marks[path] = _pos(event)
+    if isinstance(event, yaml.ScalarEvent):
+        return _resolve_scalar(event)
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[Any] = []
+        for child in events:
+            if isinstance(child, yaml.SequenceEndEvent):
+                return items
+            items.append(_build_node(child, events, (*path, len(items)), depth + 1, loaded))
+    if isinstance(event, yaml.MappingStartEvent):
+        return _build_mapping(events, path, depth, loaded)
+    line, col = _pos(event)
+    raise YamlLoadError("yaml-syntax", line, col, "YAML 结构无法识别", "unrecognised YAML structure")
+
+
+def _build_mapping(events: Iterator[yaml.Event], path: Path_, depth: int, loaded: LoadedYaml) -> dict:
+    mapping: dict[str, Any] = {}
+    for key_event in events:
+        if isinstance(key_event, yaml.MappingEndEvent):
+            return mapping
+        _check_node_event(key_event, depth + 1)
+        line, col = _pos(key_event)
+        if not isinstance(key_event, yaml.ScalarEvent):
+            raise YamlLoadError("yaml-complex-key", line, col, "键必须是简单文本", "keys must be plain text")
+        key = key_event.value
+        if key in mapping:
+            first = loaded.key_marks[(*path, key)]
+            raise YamlLoadError("yaml-duplicate-key", line, col,
+                                f"键“{key}”重复（第一次出现在第 {first[0]} 行）",
+                                f"duplicate key '{key}' (first at line {first[0]})")
+        loaded.key_marks[(*path, key)] = (line, col)
+        mapping[key] = _build_node(next(events), events, (*path, key), depth + 1, loaded)
+    return mapping
+
+
+def _resolve_scalar(event: yaml.ScalarEvent) -> Any:
+    value = event.value
+    if event.style:  # quoted or block scalar: always text
+        return value
+    if value in _NULLS:
+        return None
+    if value in ("true", "false"):
+        return value == "true"
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
