@@ -1,0 +1,47 @@
+"""`validate --changed-since REF` reports the changed files and the cases that reference them."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import minimal_case, write_corpus
+from ftzkb.validate import UsageError, validate
+
+
+def git(root, *args):
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    adopting = minimal_case("uses-zone", 'adoptions:\n  - carrier: zone-b\n    status: adopted\n')
+    root = write_corpus(tmp_path, {"plain": minimal_case("plain").replace("测试案例plain", "测试案例  plain"),
+                                   "uses-zone": adopting})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "base", "--allow-empty")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "data")
+    return root
+
+
+def test_unchanged_corpus_reports_nothing(repo):
+    assert validate(repo, changed_since="HEAD").files_checked == 0
+
+
+def test_removing_a_carrier_flags_the_cases_that_use_it(repo):
+    (repo / "carriers" / "zone-b.yaml").unlink()
+    report = validate(repo, changed_since="HEAD")
+    assert [(d.file, d.rule) for d in report.diagnostics] == [("cases/uses-zone.yaml", "unknown-reference")]
+
+
+def test_untracked_new_case_is_checked(repo):
+    (repo / "cases" / "fresh.yaml").write_text(minimal_case("fresh", origin="no-such-area"), "utf-8")
+    report = validate(repo, changed_since="HEAD")
+    assert {d.file for d in report.diagnostics} == {"cases/fresh.yaml"}
+
+
+def test_unknown_ref_is_a_usage_error(repo):
+    with pytest.raises(UsageError):
+        validate(repo, changed_since="no-such-ref")
