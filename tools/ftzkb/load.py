@@ -1,17 +1,30 @@
 """Load a corpus directory (cases/ and carriers/) into the model, collecting
-every problem as a diagnostic instead of stopping at the first."""
+every problem as a diagnostic instead of stopping at the first.
+
+What loading one file finds (its data, YAML or schema problems, whether its layout
+is canonical) depends only on its bytes, so it is cached by content hash
+(`loadcache`); files not in the cache are worked on by a pool of processes when
+there are many of them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import schema
 from .diagnostics import ERROR, Diagnostic, display_path
+from .loadcache import FileFacts, LoadCache, file_key
 from .model import Carrier, Case, Corpus
 from .paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from .yamlload import LoadedYaml, YamlLoadError, load_yaml_file
+from .yamlload import LoadedYaml, YamlLoadError, decode_text, load_yaml_bytes, read_file_bytes
+
+POOL_THRESHOLD = 300  # fewer uncached files than this are quicker to load in this process
 
 
 @dataclass
@@ -40,34 +53,128 @@ def load_corpus(root: Path, extra_files: Iterable[Path] = ()) -> LoadResult:
     files = corpus_files(root)
     files += [Path(p) for p in extra_files if Path(p).resolve() not in {f.resolve() for f in files}]
     result = LoadResult(Corpus(root=root), files=files)
-    for path in files:
-        record, problems = load_record(path, root)
-        result.diagnostics.extend(problems)
-        if isinstance(record, Case):
-            result.corpus.cases.setdefault(record.id, record)
-        elif isinstance(record, Carrier):
-            result.corpus.carriers.setdefault(record.id, record)
+    with paused_gc():
+        for record, problems in load_records(files, root):
+            result.diagnostics.extend(problems)
+            if isinstance(record, Case):
+                result.corpus.cases.setdefault(record.id, record)
+            elif isinstance(record, Carrier):
+                result.corpus.carriers.setdefault(record.id, record)
     return result
 
 
-def load_record(path: Path, root: Path | None = None) -> tuple[Case | Carrier | None, list[Diagnostic]]:
-    shown = display_path(path, root)
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building many small containers triggers the cycle collector again and again for nothing
+    (records hold no cycles); pausing it makes loading a large corpus several times faster.
+    Afterwards the loaded objects are frozen (moved out of the collector's sight) so that the
+    first collection does not walk them all either."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        loaded = load_yaml_file(path)
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+Record = tuple[Case | Carrier | None, list[Diagnostic]]
+
+
+def load_records(paths: list[Path], root: Path) -> list[Record]:
+    cache = LoadCache.open(root)
+    raws: list[bytes | YamlLoadError] = [_read(path) for path in paths]
+    keys = [file_key(raw, kind_of(path)) if isinstance(raw, bytes) else ""
+            for path, raw in zip(paths, raws, strict=True)]
+    facts: list[FileFacts | None] = [cache.get(key) if key else None for key in keys]
+    loaded: dict[int, LoadedYaml] = {}
+    missing = [i for i, key in enumerate(keys) if key and facts[i] is None]
+    computed = _compute([(raws[i], kind_of(paths[i])) for i in missing])
+    for i, (found, parsed) in zip(missing, computed, strict=True):
+        facts[i] = found
+        cache.put(keys[i], found)
+        if parsed is not None:
+            loaded[i] = parsed
+    cache.save()
+    return [_record(path, root, raw, found, loaded.get(i))
+            for i, (path, raw, found) in enumerate(zip(paths, raws, facts, strict=True))]
+
+
+def load_record(path: Path, root: Path | None = None) -> Record:
+    raw = _read(path)
+    facts, loaded = file_facts(raw, kind_of(path)) if isinstance(raw, bytes) else (None, None)
+    return _record(path, root, raw, facts, loaded)
+
+
+def record_from_loaded(loaded: LoadedYaml, path: Path, shown: str) -> Record:
+    record, problems = _record(path, None, b"", _facts_of_loaded(loaded, kind_of(path)), loaded)
+    return record, [replace(d, file=shown) for d in problems]
+
+
+def _read(path: Path) -> bytes | YamlLoadError:
+    try:
+        return read_file_bytes(path)
     except YamlLoadError as exc:
-        return None, [Diagnostic(shown, exc.line, exc.col, ERROR, exc.rule, exc.zh, exc.en)]
-    return record_from_loaded(loaded, path, shown)
+        return exc
 
 
-def record_from_loaded(loaded: LoadedYaml, path: Path, shown: str) -> tuple[Case | Carrier | None, list[Diagnostic]]:
-    kind = kind_of(path)
-    problems = [_placed(p, loaded, shown) for p in schema.check(kind, loaded.data)]
-    if problems:
-        return None, problems
-    builder = Carrier if kind == "carrier" else Case
-    return builder.of(loaded.data, path, loaded), []
+def file_facts(raw: bytes, kind: str) -> tuple[FileFacts, LoadedYaml | None]:
+    try:
+        loaded = load_yaml_bytes(raw)
+    except YamlLoadError as exc:
+        return FileFacts(error=[exc.rule, exc.line, exc.col, exc.zh, exc.en]), None
+    return _facts_of_loaded(loaded, kind), loaded
 
 
-def _placed(problem: schema.SchemaProblem, loaded: LoadedYaml, shown: str) -> Diagnostic:
+def _facts_of_loaded(loaded: LoadedYaml, kind: str) -> FileFacts:
+    from . import schema  # imported here: with a warm cache, commands never need jsonschema
+    from .fmt import is_canonical
+
+    if schema.is_valid(kind, loaded.data):
+        return FileFacts(loaded.data, canonical=is_canonical(loaded.text, loaded.data, kind))
+    return FileFacts(problems=[_placed(p, loaded) for p in schema.check(kind, loaded.data)])
+
+
+def _placed(problem, loaded: LoadedYaml) -> list:
     line, col = loaded.key_position(problem.path) if problem.at_key else loaded.position(problem.path)
-    return Diagnostic(shown, line, col, ERROR, problem.rule, problem.zh, problem.en)
+    return [problem.rule, line, col, problem.zh, problem.en]
+
+
+def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedYaml | None]]:
+    workers = _worker_count(len(jobs))
+    if workers < 2:
+        yield from (file_facts(raw, kind) for raw, kind in jobs)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, len(jobs) // (workers * 8))
+        for found in pool.map(_facts_in_worker, jobs, chunksize=chunk):
+            yield FileFacts.of_list(found), None
+
+
+def _worker_count(jobs: int) -> int:
+    if jobs < POOL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = os.environ.get("FTZKB_JOBS", "")
+    return int(wanted) if wanted.isdigit() else min(2, os.cpu_count() or 1)
+
+
+def _facts_in_worker(job: tuple[bytes, str]) -> list:
+    gc.disable()
+    return file_facts(*job)[0].as_list()
+
+
+def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: FileFacts | None,
+            loaded: LoadedYaml | None) -> Record:
+    if isinstance(raw, YamlLoadError):
+        return None, [Diagnostic(display_path(path, root), raw.line, raw.col, ERROR, raw.rule, raw.zh, raw.en)]
+    if facts.error or facts.problems:
+        shown = display_path(path, root)
+        problems = [facts.error] if facts.error else facts.problems
+        return None, [Diagnostic(shown, line, col, ERROR, rule, zh, en) for rule, line, col, zh, en in problems]
+    if loaded is None:
+        loaded = LoadedYaml(facts.data, decode_text(raw))
+    loaded.canonical = facts.canonical
+    builder = Carrier if kind_of(path) == "carrier" else Case
+    return builder.of(facts.data, path, loaded), []

@@ -53,9 +53,32 @@ def resolve(schema: dict) -> dict:
         ref = schema["$ref"]
         if ref.startswith("#"):  # internal refs only occur inside the vocabulary file
             ref = "vocab.schema.json" + ref
-        resolved = registry().resolver().lookup(ref).contents
-        schema = {**resolved, **{k: v for k, v in schema.items() if k != "$ref"}}
+        schema = {**_lookup(ref), **{k: v for k, v in schema.items() if k != "$ref"}}
     return schema
+
+
+@cache
+def _lookup(ref: str) -> dict:
+    return registry().resolver().lookup(ref).contents
+
+
+def _inlined(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _inlined(value) for key, value in resolve(node).items()}
+    if isinstance(node, list):
+        return [_inlined(value) for value in node]
+    return node
+
+
+@cache
+def _inlined_validator(kind: str) -> Draft202012Validator:
+    # Every $ref replaced by its target (no ref has validating siblings): same verdicts, ~2x faster.
+    return Draft202012Validator(_inlined(raw_schema(kind)), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    """The fast yes/no; `check` explains the problems when there are any."""
+    return _inlined_validator(kind).is_valid(data)
 
 
 def check(kind: str, data: Any) -> Iterator[SchemaProblem]:
@@ -112,7 +135,11 @@ def _enum(error: ValidationError) -> SchemaProblem:
                 if value in (lab.get("zh"), lab.get("en")) or (len(value) >= 2 and value in lab.get("zh", ""))
                 or value in maps_from.get(k, ())]
     listing_zh = "、".join(f"{v}（{labels[v]['zh']}）" if v in labels else v for v in allowed)
-    if by_label:
+    several = [part for part in re.split(r"[，、,；; ]+", value) if part]
+    if len(several) > 1 and isinstance(error.absolute_path[-1] if error.absolute_path else None, int):
+        hint_zh = "一项只能写一个值：请拆成多行，每行“- " + "”“- ".join(several) + "”"
+        hint_en = "one value per item: write each on its own '- ' line"
+    elif by_label:
         hint_zh, hint_en = f"请写 id “{by_label[0]}”", f"write the id '{by_label[0]}'"
     elif near:
         hint_zh, hint_en = f"是不是“{near[0]}”？", f"did you mean '{near[0]}'?"
@@ -137,12 +164,17 @@ def _type(error: ValidationError) -> SchemaProblem:
                          f"{_where(error)} should be of type {expected}")
 
 
-_DOTTED = re.compile(r"^(\d{4})[.．/年](\d{1,2})(?:[.．/月](\d{1,2})日?)?月?$")
+_DOTTED = re.compile(r"^(\d{4})[-.．/年](\d{1,2})(?:[-.．/月](\d{1,2})日?)?月?$")
+_YEAR = re.compile(r"^\d{4}年?$")
+_QUOTE_MARKS = "“”‘’「」\"'"
 
 
 def suggest_date(value: object) -> str | None:
-    """`2024.3.5` → `2024-03-05`; `2024年3月` → `2024-03`."""
-    match = _DOTTED.match(str(value).strip())
+    """`2024.3.5` → `2024-03-05`; `2024年3月` → `2024-03`; `2024-3` → `2024-03`; an unquoted 2024 → `2024`."""
+    text = str(value).strip().strip(_QUOTE_MARKS)
+    if _YEAR.match(text):
+        return text.rstrip("年")
+    match = _DOTTED.match(text)
     if not match:
         return None
     year, month, day = match.groups()
@@ -153,7 +185,13 @@ def suggest_date(value: object) -> str | None:
 def _date_problem(error: ValidationError) -> SchemaProblem:
     value = error.instance
     suggestion = suggest_date(value)
-    if suggestion:
+    if isinstance(value, int) and suggestion:  # a year written without quotes reads as a number
+        zh = f"{_where(error)} 的日期 {value} 要加英文引号，请写成 \"{suggestion}\""
+        en = f"{_where(error)}: quote the date {value}: write \"{suggestion}\""
+    elif suggestion and str(value).strip()[:1] in _QUOTE_MARKS:
+        zh = f"{_where(error)} 的日期 {value} 用了中文引号：请改用英文引号，写成 \"{suggestion}\""
+        en = f"{_where(error)}: date {value} has typographic quotes; write \"{suggestion}\""
+    elif suggestion:
         zh = f"{_where(error)} 的日期“{value}”格式不对，请写成 \"{suggestion}\""
         en = f"{_where(error)}: date '{value}' is malformed; write \"{suggestion}\""
     else:

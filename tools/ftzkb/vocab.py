@@ -50,3 +50,17 @@ def vocab(name: str) -> Vocabulary:
 
 def label(vocabulary: str, value: str, lang: str | None = None) -> str:
     return vocab(vocabulary).label(value, lang)
+
+
+def lookup(vocabulary: str, text: str) -> str | None:
+    """The value meant by `text`: the value itself, or its Chinese or English label
+    (officials' sheets say 已复制, not adopted). None when nothing matches."""
+    entries = vocab(vocabulary)
+    cleaned = text.strip()
+    if cleaned in entries:
+        return cleaned
+    folded = cleaned.casefold()
+    for value, labels in entries.labels.items():
+        if cleaned == labels.get("zh") or folded == labels.get("en", "").casefold():
+            return value
+    return None

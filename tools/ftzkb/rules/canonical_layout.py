@@ -1,4 +1,3 @@
-from ..fmt import has_inner_comments, is_canonical
 from ..load import kind_of
 from . import WARNING, rule
 
@@ -6,9 +5,14 @@ from . import WARNING, rule
 @rule("canonical-layout", WARNING, "文件应为规范格式（键序、缩进、引号）；运行 ftzkb fmt 修正",
       "files should be in canonical layout (key order, indentation, quoting); run ftzkb fmt")
 def check(corpus, report):
+    from ..fmt import has_inner_comments, is_canonical  # only needed for files the loader did not judge
+
     for record in (*corpus.cases.values(), *corpus.carriers.values()):
         loaded = record.loaded
-        if not is_canonical(loaded.text, loaded.data, kind_of(record.path)):
+        canonical = loaded.canonical
+        if canonical is None:
+            canonical = is_canonical(loaded.text, loaded.data, kind_of(record.path))
+        if not canonical:
             extra_zh = "（文件中的注释会被移除）" if has_inner_comments(loaded.text) else ""
             extra_en = " (comments inside the file would be removed)" if extra_zh else ""
             report(record, (), f"不是规范格式：运行 ftzkb fmt {record.path.name} 自动修正{extra_zh}",

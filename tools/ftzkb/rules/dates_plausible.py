@@ -1,4 +1,5 @@
 import datetime as dt
+from functools import lru_cache
 
 from ..dates import parse_date
 from . import ERROR, rule
@@ -6,6 +7,13 @@ from . import ERROR, rule
 
 def _today() -> dt.date:
     return dt.date.today()
+
+
+@lru_cache(maxsize=4096)
+def _span(text: str) -> tuple[dt.date, dt.date] | None:
+    """(earliest, latest) of a date as written; a corpus repeats the same few thousand dates."""
+    date = parse_date(text)
+    return None if date is None else (date.earliest, date.latest)
 
 
 def _dated_fields(case):
@@ -25,17 +33,17 @@ def check(corpus, report):
         for path, text in _dated_fields(case):
             if not text or text == "unknown":
                 continue
-            date = parse_date(text)
-            if date is None:
+            span = _span(text) if isinstance(text, str) else None
+            if span is None:
                 report(case, path, f"日期“{text}”不存在（例如 2 月没有 30 日）", f"'{text}' is not a real date")
-            elif date.earliest > today:
+            elif span[0] > today:
                 report(case, path, f"日期“{text}”在未来", f"'{text}' is in the future")
-        start = case.start
+        start = _span(case.started) if isinstance(case.started, str) else None
         if start is None:
             continue
         for adoption in case.adoptions:
-            when = adoption.when
-            if when is not None and when.latest < start.earliest:
+            when = _span(adoption.date) if isinstance(adoption.date, str) else None
+            if when is not None and when[1] < start[0]:
                 report(case, ("adoptions", adoption.index, "date"),
                        f"复制日期 {adoption.date} 早于首创日期 {case.started}",
                        f"adoption date {adoption.date} is before the origin date {case.started}")

@@ -1,0 +1,161 @@
+/* ftzkb site scripts: the adoption matrix (drawn from api/v1/matrix.json, filtered in the
+   browser) and the text filter of long tables. No library, no request to another host.
+   Every piece of data is escaped before it reaches the page. */
+(function () {
+  "use strict";
+
+  var ROWS_PER_STEP = 200;
+  var MARKS = { adopted: "✔", adapted: "✚", piloting: "◔", planned: "○", declined: "✕", withdrawn: "⊘", unknown: "?" };
+
+  function esc(value) {
+    return String(value == null ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
+  function url(template, id) {
+    return template.replace("ID", encodeURIComponent(id));
+  }
+
+  /* --- the adoption matrix ------------------------------------------------------------ */
+
+  function Matrix(root, data) {
+    this.root = root;
+    this.data = data;
+    this.caseUrl = root.getAttribute("data-case-url");
+    this.carrierUrl = root.getAttribute("data-carrier-url");
+    this.scroll = root.querySelector(".ftz-matrix__scroll");
+    this.summary = root.querySelector(".ftz-matrix__summary");
+    this.form = root.querySelector("form");
+    this.labels = {};
+    var self = this;
+    data.statuses.forEach(function (status) {
+      var option = self.form.querySelector('select[data-filter="status"] option[value="' + status + '"]');
+      self.labels[status] = option ? option.textContent : status;
+    });
+    this.shown = ROWS_PER_STEP;
+    this.form.addEventListener("change", function () { self.shown = ROWS_PER_STEP; self.draw(); });
+    this.form.addEventListener("reset", function () {
+      window.setTimeout(function () { self.shown = ROWS_PER_STEP; self.draw(); }, 0);
+    });
+    this.scroll.addEventListener("click", function (event) {
+      if (event.target.classList.contains("ftz-matrix__more")) { self.shown += ROWS_PER_STEP; self.draw(); }
+    });
+  }
+
+  Matrix.prototype.filters = function () {
+    var chosen = {};
+    this.form.querySelectorAll("select[data-filter]").forEach(function (select) {
+      chosen[select.getAttribute("data-filter")] = select.value;
+    });
+    return chosen;
+  };
+
+  Matrix.prototype.caseMatches = function (row, f) {
+    if (f.category && row.categories.indexOf(f.category) < 0) return false;
+    if (f.recognition && row.recognitions.indexOf(f.recognition) < 0) return false;
+    if (f.origin) {
+      if (f.origin.indexOf("type:") === 0) { if (row.originType !== f.origin.slice(5)) return false; }
+      else if (row.origin !== f.origin) return false;
+    }
+    return true;
+  };
+
+  Matrix.prototype.cellMatches = function (cell, f) {
+    var carrier = this.data.carriers[cell[0]];
+    if (f.status && this.data.statuses[cell[1]] !== f.status) return false;
+    if (f.carrierType && carrier.types.indexOf(f.carrierType) < 0) return false;
+    return true;
+  };
+
+  Matrix.prototype.select = function () {
+    var f = this.filters(), self = this, rows = [], used = {};
+    var cellsMatter = Boolean(f.status || f.carrierType);
+    this.data.cases.forEach(function (row) {
+      if (!self.caseMatches(row, f)) return;
+      var cells = row.cells.filter(function (cell) { return self.cellMatches(cell, f); });
+      if (cellsMatter && !cells.length) return;
+      cells.forEach(function (cell) { used[cell[0]] = true; });
+      rows.push({ row: row, cells: cells });
+    });
+    var columns = [];
+    this.data.carriers.forEach(function (carrier, i) { if (used[i]) columns.push(i); });
+    return { rows: rows, columns: columns };
+  };
+
+  Matrix.prototype.head = function (columns) {
+    var self = this;
+    var cells = columns.map(function (i) {
+      var c = self.data.carriers[i];
+      return '<th scope="col" class="ftz-matrix__carrier"><a href="' + esc(url(self.carrierUrl, c.id)) + '" title="' +
+        esc(c.name) + '"><span>' + esc(c.name) + "</span></a></th>";
+    });
+    return '<thead><tr><th scope="col" class="ftz-matrix__corner">案例 ＼ 载体</th>' + cells.join("") + "</tr></thead>";
+  };
+
+  Matrix.prototype.line = function (item, columns) {
+    var self = this, byColumn = {};
+    item.cells.forEach(function (cell) { byColumn[cell[0]] = cell; });
+    var cells = columns.map(function (i) {
+      var cell = byColumn[i];
+      if (!cell) return '<td class="ftz-c"></td>';
+      var status = self.data.statuses[cell[1]];
+      var tip = self.data.carriers[i].name + " · " + self.labels[status] + (cell[2] && cell[2] !== "unknown" ? " · " + cell[2] : "");
+      return '<td class="ftz-c ftz-c--' + esc(status) + '" title="' + esc(tip) + '" data-status="' + esc(status) +
+        '">' + esc(MARKS[status] || "?") + "</td>";
+    });
+    var row = item.row;
+    return '<tr data-case="' + esc(row.id) + '"><th scope="row" class="ftz-matrix__case"><a href="' +
+      esc(url(self.caseUrl, row.id)) + '">' + esc(row.title) + '</a><span class="ftz-meta">' + esc(row.originName) +
+      "</span></th>" + cells.join("") + "</tr>";
+  };
+
+  Matrix.prototype.draw = function () {
+    var chosen = this.select(), self = this;
+    var visible = chosen.rows.slice(0, this.shown);
+    var body = visible.map(function (item) { return self.line(item, chosen.columns); }).join("");
+    var more = chosen.rows.length > visible.length
+      ? '<p><button type="button" class="md-button ftz-matrix__more">再显示 ' +
+        Math.min(ROWS_PER_STEP, chosen.rows.length - visible.length) + " 行（共 " + chosen.rows.length + " 行）</button></p>"
+      : "";
+    this.scroll.innerHTML = chosen.rows.length
+      ? '<table class="ftz-matrix__table">' + this.head(chosen.columns) + "<tbody>" + body + "</tbody></table>" + more
+      : '<p class="ftz-empty">没有符合条件的案例。</p>';
+    this.summary.textContent = "符合条件的案例 " + chosen.rows.length + " 个，涉及载体 " + chosen.columns.length + " 个。";
+    this.root.setAttribute("data-rows", String(chosen.rows.length));
+  };
+
+  function startMatrix(root) {
+    fetch(root.getAttribute("data-src"))
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (data) { new Matrix(root, data).draw(); })
+      .catch(function () {
+        root.querySelector(".ftz-matrix__scroll").innerHTML = '<p class="ftz-empty">矩阵数据加载失败，请刷新页面或下载 Excel 版。</p>';
+      });
+  }
+
+  /* --- text filter for long tables ------------------------------------------------------ */
+
+  function startFilter(input) {
+    var target = document.getElementById(input.getAttribute("data-filter-target"));
+    if (!target) return;
+    input.addEventListener("input", function () {
+      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      target.querySelectorAll("tbody tr").forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        row.hidden = !words.every(function (word) { return text.indexOf(word) >= 0; });
+      });
+    });
+  }
+
+  function start() {
+    document.querySelectorAll(".ftz-matrix[data-src]").forEach(startMatrix);
+    document.querySelectorAll("input.ftz-filter[data-filter-target]").forEach(startFilter);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,80 @@
+"""Who a build is for. Cases, adoptions, carriers and single text fields can be marked
+internal (内部); a public build works on `audience_view(corpus, "public")`, a copy of the
+corpus with all of that left out, so every output made from it (pages, search index,
+JSON, CSV/XLSX, feeds, matrices, counts) is public by construction.
+
+Beyond what is marked: a case whose originating carrier is internal is left out too
+(its page would name the carrier), and references to anything left out (adopters,
+learned-from, related cases, successors, parent carriers) are dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TypeVar
+
+from .model import INTERNAL, PUBLIC, Adoption, Carrier, Case, Corpus, Text
+from .yamlload import LoadedYaml
+
+AUDIENCES = (PUBLIC, INTERNAL)
+
+Record = TypeVar("Record")
+
+
+def audience_view(corpus: Corpus, audience: str) -> Corpus:
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; expected one of {AUDIENCES}")
+    return corpus if audience == INTERNAL else public_view(corpus)
+
+
+def public_view(corpus: Corpus) -> Corpus:
+    hidden_carriers = {cid for cid, c in corpus.carriers.items() if c.audience != PUBLIC}
+    carriers = {cid: _public_carrier(c, hidden_carriers) for cid, c in corpus.carriers.items()
+                if cid not in hidden_carriers}
+    hidden_cases = {cid for cid, c in corpus.cases.items()
+                    if c.audience != PUBLIC or c.origin_carrier in hidden_carriers}
+    cases = {cid: _public_case(c, hidden_cases, hidden_carriers) for cid, c in corpus.cases.items()
+             if cid not in hidden_cases}
+    return Corpus(root=corpus.root, cases=cases, carriers=carriers)
+
+
+def without_internal_text(record: Record) -> Record:
+    """The record with every internal `Text` field emptied (None)."""
+    changes = {f.name: None for f in dataclasses.fields(record)
+               if isinstance(value := getattr(record, f.name), Text) and value.audience != PUBLIC}
+    return dataclasses.replace(record, **changes) if changes else record
+
+
+def _blank_loaded() -> LoadedYaml:
+    # The raw YAML still holds the internal parts: nothing downstream may read it.
+    return LoadedYaml({}, "")
+
+
+def _public_carrier(carrier: Carrier, hidden_carriers: set[str]) -> Carrier:
+    carrier = without_internal_text(carrier)
+    parent = None if carrier.parent in hidden_carriers else carrier.parent
+    return dataclasses.replace(carrier, parent=parent, loaded=_blank_loaded())
+
+
+def _public_case(case: Case, hidden_cases: set[str], hidden_carriers: set[str]) -> Case:
+    case = without_internal_text(case)
+    adoptions = tuple(_public_adoption(a, hidden_cases, hidden_carriers) for a in case.adoptions
+                      if a.audience == PUBLIC and a.carrier not in hidden_carriers)
+    return dataclasses.replace(
+        case,
+        adoptions=adoptions,
+        recognitions=tuple(without_internal_text(r) for r in case.recognitions),
+        related=tuple(r for r in case.related if r not in hidden_cases),
+        superseded_by=None if case.superseded_by in hidden_cases else case.superseded_by,
+        loaded=_blank_loaded(),
+    )
+
+
+def _public_adoption(adoption: Adoption, hidden_cases: set[str], hidden_carriers: set[str]) -> Adoption:
+    adoption = without_internal_text(adoption)
+    return dataclasses.replace(
+        adoption,
+        learned_from_carrier=None if adoption.learned_from_carrier in hidden_carriers
+        else adoption.learned_from_carrier,
+        learned_from_case=None if adoption.learned_from_case in hidden_cases else adoption.learned_from_case,
+    )

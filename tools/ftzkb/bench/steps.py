@@ -1,0 +1,175 @@
+"""The benchmark steps: what each runs, what it needs, and its target at 5,000 cases.
+
+A step whose command does not exist yet (its module is missing) is reported as n/a.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..paths import REPO_ROOT
+
+TARGET_SIZE = 5000
+GROWTH_LIMIT = 4.5  # from 5,000 to 20,000 cases (4× the data)
+SEARCH_QUERIES = ("多式联运", "跨境电商退货", "知识产权质押融资", "信用承诺制", "保税维修", "企业开办",
+                  "数据跨境流动", "融资租赁", "中欧班列", "营商环境", "一站式", "通关")
+
+
+@dataclass(frozen=True)
+class Target:
+    seconds: float | None = None
+    peak_mb: float | None = None
+
+    def describe(self) -> str:
+        parts = ([f"≤ {self.seconds:g} s"] if self.seconds is not None else []) + (
+            [f"≤ {self.peak_mb / 1024:g} GB"] if self.peak_mb is not None else [])
+        return ", ".join(parts)
+
+
+@dataclass
+class Context:
+    """What a step needs to know about the corpus it runs on."""
+
+    corpus: Path
+    work: Path
+    sample_carrier: str = ""
+    adopt_case: str = ""
+    adopt_carrier: str = ""
+    saved: dict[Path, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    zh: str
+    en: str
+    invocations: Callable[[Context], list[list[str]]]
+    needs: tuple[str, ...] = ()  # modules ("ftzkb.commands.stats") or programs ("check-jsonschema")
+    slow: bool = False
+    baseline: bool = False
+    env: tuple[tuple[str, str], ...] = ()
+    prepare: Callable[[Context], str | None] | None = None  # returns why the step cannot run, or None
+    after_run: Callable[[Context], None] | None = None
+    queries: bool = False  # invocations are ftzkb arguments run inside one process; p50/p95 over all but the first
+    target: Target | None = None
+    cwd_is_corpus: bool = False
+
+
+def program(name: str) -> str | None:
+    """A program installed next to this Python (the venv), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def ftzkb(*args: str) -> list[str]:
+    script = program("ftzkb")
+    return [script, *args] if script else [sys.executable, "-m", "ftzkb", *args]
+
+
+def missing(needs: tuple[str, ...]) -> str | None:
+    for need in needs:
+        if "." in need and importlib.util.find_spec(need) is None:
+            return f"{need} not found"
+        if "." not in need and program(need) is None:
+            return f"{need} not installed"
+    return None
+
+
+def _root(ctx: Context) -> list[str]:
+    return ["--root", str(ctx.corpus)]
+
+
+def _check_jsonschema(ctx: Context) -> list[list[str]]:
+    tool = program("check-jsonschema") or "check-jsonschema"
+    invocations = []
+    for kind, dirname in (("case", "cases"), ("carrier", "carriers")):
+        files = sorted(f"{dirname}/{p.name}" for p in (ctx.corpus / dirname).glob("*.yaml"))
+        invocations.append([tool, "--schemafile", str(REPO_ROOT / "schema" / f"{kind}.schema.json"), *files])
+    return invocations
+
+
+def _warm_validate(ctx: Context) -> str | None:
+    from .measure import run_process
+
+    run_process(ftzkb("validate", *_root(ctx)))
+    return None
+
+
+def _build_index(ctx: Context) -> str | None:
+    from .measure import run_process
+
+    sample = run_process(ftzkb("index", *_root(ctx)))
+    return None if sample.ok else f"ftzkb index failed: {sample.stderr_tail.strip()[-200:]}"
+
+
+def _save_adopt_case(ctx: Context) -> str | None:
+    if not ctx.adopt_case:
+        return "no case to adopt"
+    path = ctx.corpus / "cases" / f"{ctx.adopt_case}.yaml"
+    ctx.saved[path] = path.read_bytes()
+    return None
+
+
+def _restore_saved(ctx: Context) -> None:
+    for path, content in ctx.saved.items():
+        if path.read_bytes() != content:
+            path.write_bytes(content)
+
+
+def _site_baseline_prepare(ctx: Context) -> str | None:
+    from .baseline import prepare_plain_mkdocs
+
+    return prepare_plain_mkdocs(ctx.corpus, ctx.work / "plain-mkdocs")
+
+
+STEPS: tuple[Step, ...] = (
+    Step("validate-cold", "校验（无缓存）", "validate, no cache",
+         lambda ctx: [ftzkb("validate", *_root(ctx))], slow=True, env=(("FTZKB_NO_CACHE", "1"),)),
+    Step("validate", "校验", "validate", lambda ctx: [ftzkb("validate", *_root(ctx))],
+         prepare=_warm_validate, target=Target(seconds=2)),
+    Step("check-jsonschema", "check-jsonschema（同一 Schema、同一批文件）", "check-jsonschema, same schema and files",
+         _check_jsonschema, needs=("check-jsonschema",), slow=True, baseline=True, cwd_is_corpus=True),
+    Step("help", "ftzkb --help 冷启动", "ftzkb --help cold start", lambda ctx: [ftzkb("--help")],
+         target=Target(seconds=0.3)),
+    Step("stats", "统计", "stats", lambda ctx: [ftzkb("stats", *_root(ctx))], needs=("ftzkb.commands.stats",),
+         target=Target(seconds=1)),
+    Step("gaps", "未复制清单", "gaps", lambda ctx: [ftzkb("gaps", ctx.sample_carrier, *_root(ctx))],
+         needs=("ftzkb.commands.gaps",), target=Target(seconds=1)),
+    Step("matrix", "复制推广矩阵", "matrix", lambda ctx: [ftzkb("matrix", "--format", "json", *_root(ctx))],
+         needs=("ftzkb.commands.matrix",)),
+    Step("adopt", "记录一次复制", "adopt",
+         lambda ctx: [ftzkb("adopt", ctx.adopt_case, ctx.adopt_carrier, "--status", "adopted", "--date", "2025-06",
+                            *_root(ctx))],
+         needs=("ftzkb.commands.adopt",), prepare=_save_adopt_case, after_run=_restore_saved),
+    Step("index", "建立检索索引", "search index build", lambda ctx: [ftzkb("index", *_root(ctx))],
+         needs=("ftzkb.commands.search",), slow=True),
+    Step("search-cold", "ftzkb search 冷启动", "ftzkb search, cold",
+         lambda ctx: [ftzkb("search", SEARCH_QUERIES[0], *_root(ctx))], needs=("ftzkb.commands.search",),
+         prepare=_build_index, target=Target(seconds=0.6)),
+    Step("search-query", "检索查询 p50/p95（进程内）", "search query p50/p95, in process",
+         lambda ctx: [["search", q, *_root(ctx)] for q in (SEARCH_QUERIES[0], *SEARCH_QUERIES)],
+         needs=("ftzkb.commands.search",), prepare=_build_index, queries=True),
+    Step("site", "站点构建", "site build",
+         lambda ctx: [ftzkb("site", "build", *_root(ctx), "--out", str(ctx.work / "site"))],
+         needs=("ftzkb.commands.site",), slow=True, target=Target(seconds=60, peak_mb=1536)),
+    Step("site-plain-mkdocs", "纯 MkDocs 构建同样的 Markdown", "plain MkDocs, same pre-rendered Markdown",
+         lambda ctx: [[sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                       str(ctx.work / "plain-mkdocs" / "mkdocs.yml")]],
+         needs=("ftzkb.site",), slow=True, prepare=_site_baseline_prepare),
+)
+
+# ratio name -> (numerator step, denominator step)
+RATIOS: dict[str, tuple[str, str]] = {
+    "check-jsonschema / validate": ("check-jsonschema", "validate"),
+    "check-jsonschema / validate-cold": ("check-jsonschema", "validate-cold"),
+    "site / site-plain-mkdocs": ("site", "site-plain-mkdocs"),
+}
+
+
+def step_ids() -> list[str]:
+    return [step.id for step in STEPS]

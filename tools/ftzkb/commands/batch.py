@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+
+import click
+
+from ..export import Column, format_table, write_csv
+from ..i18n import pick
+from ..replication import BatchProgress, batch_progress, batches
+from ..rules._suggest import id_hint
+from ..vocab import label
+from .common import echo_json, fail, load_for_query, root_option
+
+PROGRESS_COLUMNS = [
+    Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),
+    Column("adopted", "已复制", "adopted"), Column("in_progress", "试点/计划中", "in progress"),
+    Column("expected", "应复制", "expected"), Column("rate", "完成率", "completion"),
+    Column("missing", "尚未复制", "not yet adopted"),
+]
+
+
+@click.command(epilog="""\b
+示例 / Examples:
+  ftzkb batch                               列出全部批次
+  ftzkb batch provincial-replication-1      省第一批复制推广：各目标载体的完成情况
+  ftzkb batch provincial-replication-1 --format csv > 第一批进度.csv
+\b
+批次写作 <认定层级>-<批次>，如 provincial-replication-1、national-replication-7。
+目标载体：写明由该批次要求复制的载体；全国/全省复制推广批次另含范围内全部载体（全省 = 首创载体所在省）。
+A batch is <recognition level>-<number>. Targets: carriers with a record mandated by the batch; for
+national/provincial replication batches also every carrier in scope (provincial = the origin's province).
+""")
+@click.argument("key", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="输出格式 / output format")
+@root_option
+def command(key, fmt, root):
+    """复制推广批次的进度：每个目标载体复制了批次中的哪些案例、完成率；不带参数时列出批次。
+
+    Progress of a replication batch per target carrier, with completion rates; without KEY, list the batches.
+    """
+    corpus = load_for_query(root)
+    if not key:
+        _list(corpus, fmt)
+        return
+    known = [b.key for b in batches(corpus)]
+    if key not in known:
+        zh, en = id_hint(key, known)
+        fail(f"没有批次“{key}”{zh}（ftzkb batch 列出全部批次）",
+             f"no batch '{key}'{en} (ftzkb batch lists them)", code=2)
+    progress = batch_progress(corpus, key)
+    rows = [_row(t) for t in progress.targets]
+    if fmt == "json":
+        echo_json(progress.as_dict())
+    elif fmt == "csv":
+        write_csv(rows, sys.stdout, PROGRESS_COLUMNS)
+    else:
+        click.echo(render_text(progress, rows))
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def _row(target) -> dict:
+    return {"carrier_id": target.carrier_id, "name": target.name, "adopted": len(target.adopted),
+            "in_progress": len(target.in_progress), "expected": len(target.expected), "rate": _percent(target.rate),
+            "missing": ", ".join(target.missing)}
+
+
+def render_text(progress: BatchProgress, rows: list[dict]) -> str:
+    info = progress.batch
+    level = label("recognition_level", info.level)
+    head = [pick(f"{level} 第 {info.batch} 批（{info.key}）", f"{level}, batch {info.batch} ({info.key})"),
+            pick(f"案例 {len(info.cases)} 个；目标载体 {len(progress.targets)} 个；总完成率 {_percent(progress.rate)}",
+                 f"{len(info.cases)} cases; {len(progress.targets)} target carriers; "
+                 f"overall completion {_percent(progress.rate)}")]
+    if info.issuer or info.date:
+        head.append(" ".join(x for x in (info.issuer, info.document, info.date) if x))
+    table = format_table([c.heading() for c in PROGRESS_COLUMNS], [[r[c.key] for c in PROGRESS_COLUMNS]
+                                                                    for r in rows], 40)
+    return "\n".join(head) + "\n\n" + table
+
+
+def _list(corpus, fmt: str) -> None:
+    found = batches(corpus)
+    if fmt == "json":
+        echo_json([asdict(b) for b in found])
+        return
+    columns = [Column("key", "批次", "batch"), Column("level", "认定层级", "level"), Column("date", "日期", "date"),
+               Column("issuer", "发布机关", "issuer"), Column("cases", "案例数", "cases")]
+    rows = [{"key": b.key, "level": label("recognition_level", b.level), "date": b.date or "",
+             "issuer": b.issuer or "", "cases": len(b.cases)} for b in found]
+    if fmt == "csv":
+        write_csv(rows, sys.stdout, columns)
+    elif not rows:
+        click.echo(pick("还没有记录任何批次", "no batches recorded yet"))
+    else:
+        click.echo(format_table([c.heading() for c in columns], [[r[c.key] for c in columns] for r in rows], 40))

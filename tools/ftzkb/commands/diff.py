@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..diff import FORMATS, DiffError, diff_revisions, render
+from ..i18n import current_lang
+from .common import corpus_root, fail, root_option
+
+
+@click.command(epilog="""\b
+示例 / Examples:
+  ftzkb diff main                      工作区（含未提交的改动）相对 main 的变化
+  ftzkb diff v1.0 v1.1                 两个版本之间的变化
+  ftzkb diff origin/main HEAD --merge-base --format markdown >> "$GITHUB_STEP_SUMMARY"
+                                       拉取请求改了什么（CI 摘要）
+  ftzkb diff main HEAD --format json   供程序使用
+\b
+退出码 / exit codes: 0 完成 done, 1 新版本中有文件无法读取 files at HEAD could not be read,
+2 用法错误（版本不存在、不是 git 仓库） usage error (unknown revision, not a git repository)
+""")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--merge-base", is_flag=True,
+              help="与两者的共同祖先比较（即拉取请求的改动） / compare with the common ancestor (what a pull request "
+                   "changes)")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="输出格式 / output format")
+@root_option
+def command(base, head, merge_base, fmt, root):
+    """两个版本之间数据的变化：新增、修改（哪些字段）、删除的案例，按载体列出的复制推广记录。
+
+    What changed in the data between two git revisions: cases added, changed (which fields) and removed;
+    adoptions per carrier. HEAD defaults to the working tree.
+    """
+    try:
+        diff = diff_revisions(corpus_root(root), base, head, merge_base=merge_base)
+    except DiffError as exc:
+        fail(exc.zh, exc.en, code=2)
+    click.echo(render(diff, fmt, current_lang()), nl=False)
+    sys.exit(1 if diff.head_unreadable else 0)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..export import Column, format_table, write_csv
+from ..i18n import pick
+from ..replication import Gap, GapReport, gaps
+from ..vocab import label
+from .common import echo_json, load_for_query, require_carrier, root_option
+
+CSV_COLUMNS = [
+    Column("rank", "序号", "rank"), Column("case_id", "案例 id", "case id"), Column("title", "标题", "title"),
+    Column("mandated_by", "规定动作批次", "mandated by batch"), Column("status", "当前状态", "current status"),
+    Column("peers_adopted", "同类载体已复制", "peers adopted"), Column("adopters", "已复制载体", "adopters"),
+    Column("learn_from", "可学习的载体", "learn from"),
+]
+
+
+@click.command(epilog="""\b
+示例 / Examples:
+  ftzkb gaps kunshan-etdz              昆山经开区可复制而尚未复制的案例
+  ftzkb gaps kunshan-etdz --limit 20   只看前 20 条
+  ftzkb gaps suzhou-area --format json
+\b
+排序：规定动作（未完成，附批次）在前；其余按同类型载体中已复制的数量从多到少。
+可复制 = 案例的 preconditions.carrier_types 含本载体类型（未写则都可复制），且案例有效、非本载体首创。
+Order: mandated adoptions not yet done first (with their batch), then by how many peers of the same
+type adopted the case. Eligible = the case's preconditions.carrier_types include one of the carrier's
+types (none = every carrier), the case is active and was not originated here.
+""")
+@click.argument("carrier")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="最多列出几条 / at most this many")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="输出格式 / output format")
+@root_option
+def command(carrier, limit, fmt, root):
+    """列出本载体可以复制而尚未复制的案例，并给出可学习的最早复制者。
+
+    The cases a carrier is eligible for and has not adopted, with the earliest adopters to learn from.
+    """
+    corpus = load_for_query(root)
+    require_carrier(corpus, carrier)
+    report = gaps(corpus, carrier)
+    shown = report.gaps[:limit] if limit else report.gaps
+    if fmt == "json":
+        echo_json({**report.as_dict(), "gaps": report.as_dict()["gaps"][:len(shown)]})
+    elif fmt == "csv":
+        write_csv([_row(i, g) for i, g in enumerate(shown, start=1)], sys.stdout, CSV_COLUMNS)
+    else:
+        click.echo(render_text(report, shown))
+
+
+def _teachers(gap: Gap) -> str:
+    return "、".join(f"{t.name} {t.date}" if t.date != "unknown" else t.name for t in gap.learn_from)
+
+
+def _row(rank: int, gap: Gap) -> dict:
+    return {"rank": rank, "case_id": gap.case_id, "title": gap.title, "mandated_by": ", ".join(gap.mandated_by),
+            "status": label("adoption_status", gap.status) if gap.status else "",
+            "peers_adopted": gap.peers_adopted, "adopters": gap.adopters, "learn_from": _teachers(gap)}
+
+
+def render_text(report: GapReport, shown: list[Gap]) -> str:
+    header = pick(f"{report.name}（{report.carrier_id}）：可复制 {report.eligible} 个，已复制 {report.adopted} 个，"
+                  f"尚未复制 {len(report.gaps)} 个；同类载体 {report.peers} 个",
+                  f"{report.name} ({report.carrier_id}): eligible for {report.eligible}, adopted {report.adopted}, "
+                  f"not yet {len(report.gaps)}; {report.peers} peers of the same type")
+    if not shown:
+        return header
+    headings = [c.heading() for c in CSV_COLUMNS]
+    rows = [[_row(i, g)[c.key] for c in CSV_COLUMNS] for i, g in enumerate(shown, start=1)]
+    more = len(report.gaps) - len(shown)
+    tail = pick(f"\n……另有 {more} 个（去掉 --limit 查看全部）", f"\n… {more} more (drop --limit to see all)")
+    return header + "\n\n" + format_table(headings, rows, 30) + (tail if more else "")

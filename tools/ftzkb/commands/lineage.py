@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import click
+
+from ..dates import display
+from ..i18n import current_lang, pick
+from ..replication import Lineage, LineageNode, lineage
+from ..replication.lineage import DIRECT, ORIGIN, UNRECORDED
+from ..vocab import label
+from .common import echo_json, load_for_query, require_case, root_option
+
+
+@click.command(epilog="""\b
+示例 / Examples:
+  ftzkb lineage sz-guanzhurong             从首创载体出发，沿学习借鉴（learned_from）展开的复制树
+  ftzkb lineage sz-guanzhurong --format json
+\b
+没有写 learned_from 的复制记录挂在首创载体下，标“（直接）”。
+Records without learned_from hang under the origin, marked "(direct)".
+""")
+@click.argument("case")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式 / output format")
+@root_option
+def command(case, fmt, root):
+    """案例的复制推广树：从首创载体出发，沿学习借鉴链展开，附日期。
+
+    The replication tree of a case: from the origin through learned-from links, with dates.
+    """
+    corpus = load_for_query(root)
+    require_case(corpus, case)
+    tree = lineage(corpus, case)
+    if fmt == "json":
+        echo_json(tree.as_dict())
+    else:
+        click.echo(render_text(tree))
+
+
+def _describe(node: LineageNode) -> str:
+    lang = current_lang()
+    when = display(node.date, lang) if node.date else ""
+    if node.link == ORIGIN:
+        return f"{node.name} ({node.carrier_id}) " + pick("首创", "originated") + f" {when}"
+    if node.link == UNRECORDED:
+        return f"{node.name} ({node.carrier_id}) " + pick("（无复制记录）", "(no record)")
+    parts = [f"{node.name} ({node.carrier_id})", label("adoption_status", node.status or "unknown"), when]
+    if node.mandated_by:
+        parts.append(pick(f"规定动作 {node.mandated_by}", f"mandated by {node.mandated_by}"))
+    if node.learned_from_case:
+        parts.append(pick(f"借鉴案例 {node.learned_from_case}", f"modelled on case {node.learned_from_case}"))
+    if node.link == DIRECT:
+        parts.append(pick("（直接）", "(direct)"))
+    if node.history:
+        parts.append(pick(f"另有 {len(node.history)} 段早期记录", f"{len(node.history)} earlier periods"))
+    return " ".join(p for p in parts if p)
+
+
+def render_text(tree: Lineage) -> str:
+    lines = [f"{tree.title} ({tree.case_id})", _describe(tree.root)]
+    lines += _branches(tree.root, "")
+    for link in tree.learned_from_cases:
+        lines.append(pick(f"{link.carrier_id} 借鉴了案例 {link.title} ({link.case_id})",
+                          f"{link.carrier_id} modelled it on case {link.title} ({link.case_id})"))
+    for link in tree.derived:
+        lines.append(pick(f"案例 {link.title} ({link.case_id}) 中 {link.carrier_id} 借鉴了本案例",
+                          f"in case {link.title} ({link.case_id}), {link.carrier_id} modelled it on this case"))
+    return "\n".join(lines)
+
+
+def _branches(node: LineageNode, indent: str) -> list[str]:
+    lines = []
+    for position, child in enumerate(node.children):
+        last = position == len(node.children) - 1
+        lines.append(indent + ("└── " if last else "├── ") + _describe(child))
+        lines += _branches(child, indent + ("    " if last else "│   "))
+    return lines

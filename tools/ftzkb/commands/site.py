@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..audience import AUDIENCES
+from ..i18n import pick
+from ..model import PUBLIC
+from ..paths import CASES_DIRNAME, REPO_ROOT
+from .common import corpus_root, echo_json, fail, format_option, root_option
+
+audience_option = click.option(
+    "--audience", type=click.Choice(AUDIENCES), default=PUBLIC, show_default=True,
+    help="公开版不含标为内部的内容；内部版含全部内容 / public leaves out everything marked internal")
+
+
+@click.group(epilog="""\b
+示例 / Examples:
+  ftzkb site build                           构建公开版到 site/
+  ftzkb site build --audience internal --out site-internal
+  ftzkb site build --root /path/to/corpus --out /tmp/kb
+  ftzkb site serve                           本机预览 http://127.0.0.1:8000/ ，数据改动后自动重建
+""")
+def command():
+    """构建或预览静态站点（Material for MkDocs，内网可用）。
+
+    Build or preview the static site (Material for MkDocs, works on an intranet).
+    """
+
+
+@command.command("build", epilog="""\b
+示例 / Examples:
+  ftzkb site build
+  ftzkb site build --audience internal --out site-internal
+  ftzkb site build --format json             以 JSON 输出构建摘要
+\b
+退出码 / exit codes: 0 成功 built, 1 数据或构建错误 data or build errors, 2 用法错误 usage error
+""")
+@audience_option
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="输出目录（默认仓库下的 site/；会被清空重建） / output directory (default: site/; it is emptied)")
+@format_option("text", "json")
+@root_option
+def build_command(audience: str, out: Path | None, fmt: str, root: Path | None) -> None:
+    """构建站点：案例页、载体页、索引、矩阵、统计、下载、JSON 接口和订阅源。
+
+    Build the site: case and carrier pages, indexes, matrix, statistics, downloads, JSON API and feed.
+    """
+    from ..site.mkdocs_build import DEFAULT_OUT, BuildFailed, build_site
+
+    root = _checked_root(corpus_root(root))
+    out = _checked_out(Path(out) if out else DEFAULT_OUT, root)
+    try:
+        report = build_site(root, audience, out)
+    except BuildFailed as exc:
+        fail(f"站点构建失败：\n{exc}", f"site build failed:\n{exc}", code=1)
+    if fmt == "json":
+        echo_json({"out": str(report.out), "audience": audience, "pages": report.pages, "files": report.files,
+                   "seconds": round(report.seconds, 2)})
+        return
+    click.echo(pick(f"已构建{'公开版' if audience == PUBLIC else '内部版'}站点：{report.pages} 个页面，"
+                    f"{report.files} 个文件，用时 {report.seconds:.1f} 秒 → {report.out}",
+                    f"built the {audience} site: {report.pages} pages, {report.files} files in "
+                    f"{report.seconds:.1f} s → {report.out}"), err=True)
+
+
+@command.command("serve", epilog="""\b
+示例 / Examples:
+  ftzkb site serve
+  ftzkb site serve --addr 0.0.0.0:8080 --audience internal
+""")
+@audience_option
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="监听地址 / address to listen on")
+@root_option
+def serve_command(audience: str, addr: str, root: Path | None) -> None:
+    """本机预览站点；cases/、carriers/ 或模板改动后自动重建。
+
+    Preview the site locally; rebuilds when cases/, carriers/ or the templates change.
+    """
+    from ..site.mkdocs_build import serve_site
+
+    serve_site(_checked_root(corpus_root(root)), audience, addr)
+
+
+def _checked_root(root: Path) -> Path:
+    if not (root / CASES_DIRNAME).is_dir():
+        fail(f"{root} 不是语料目录（没有 {CASES_DIRNAME}/）", f"{root} is not a corpus directory (no {CASES_DIRNAME}/)",
+             code=2)
+    return root
+
+
+def _checked_out(out: Path, root: Path) -> Path:
+    """MkDocs empties the output directory first: refuse anything that is not a previous build."""
+    resolved = out.resolve()
+    protected = {REPO_ROOT.resolve(), root.resolve(), Path.home().resolve(), Path("/").resolve()}
+    if resolved in protected or resolved in root.resolve().parents or (resolved / "mkdocs.yml").exists():
+        fail(f"不能输出到 {out}：该目录会被清空", f"refusing to build into {out}: it would be emptied", code=2)
+    if resolved.exists() and not resolved.is_dir():
+        fail(f"{out} 不是目录", f"{out} is not a directory", code=2)
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / "sitemap.xml").exists():
+        fail(f"{out} 不是空目录，也不是以前构建的站点：为免误删，请换一个目录",
+             f"{out} is neither empty nor a previous build: choose another directory (it would be emptied)", code=2)
+    return resolved

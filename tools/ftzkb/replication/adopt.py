@@ -1,0 +1,308 @@
+"""Recording adoptions: one record from the command line, or many from a sheet, all or nothing.
+
+Fast by design (a single `adopt` must finish in well under half a second on a corpus of
+thousands of cases): it reads only the one case file and checks carrier and case ids by the
+existence of their files; it never loads the corpus. Everything is checked before anything is
+written: vocabulary values, dates, ids, the schema, and the rules that concern one case alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from ..dates import parse_date
+from ..edit import EditError, set_list_item
+from ..model import Adoption, Case, Corpus
+from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME
+from ..rules._suggest import id_hint
+from ..vocab import lookup, vocab
+from ..writes import WriteRefused, atomic_write
+from ..yamlload import LoadedYaml, YamlLoadError, load_yaml_text
+from .core import record_rank
+
+# Rules that look at one case alone, so they can judge an edit without the corpus.
+CASE_RULES = frozenset({"date-plausible", "learned-from-acyclic", "mandate-names-batch", "one-record-per-carrier",
+                        "origin-not-adopter", "url-scheme"})
+_BATCH_KEY = re.compile(r"^(?P<level>[a-z]+(?:-[a-z]+)*)-(?P<batch>[1-9][0-9]?)$")
+_URL = re.compile(r"^https?://\S+$")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Values a record means when it leaves the key out: an edit does not write them for nothing.
+_DEFAULTS = {"date": "unknown", "mandate": "unknown", "audience": "public"}
+
+
+class AdoptError(Exception):
+    """Refused before anything was written. `code` 2 for a wrong argument, 1 for the data."""
+
+    def __init__(self, zh: str, en: str, code: int = 2) -> None:
+        super().__init__(en)
+        self.zh, self.en, self.code = zh, en, code
+
+
+@dataclass(frozen=True)
+class AdoptionChange:
+    """What to set on a carrier's record; None leaves a field as it is."""
+
+    status: str | None = None
+    date: str | None = None
+    until: str | None = None
+    mandate: str | None = None
+    mandated_by: str | None = None  # batch key, e.g. provincial-replication-1
+    learned_from: str | None = None  # carrier id
+    learned_from_case: str | None = None
+    evidence: tuple[str, ...] = ()  # URL, document number, or "title|URL-or-document"
+    note: str | None = None
+    audience: str | None = None
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in (None, ()) for f in fields(self))
+
+
+_VOCABULARY_FIELDS = {"status": "adoption_status", "mandate": "mandate", "audience": "audience"}
+
+
+def with_ids(change: AdoptionChange) -> AdoptionChange:
+    """Vocabulary labels (已复制, Adopted) replaced by their values (adopted)."""
+    found = {name: lookup(vocabulary, getattr(change, name)) for name, vocabulary in _VOCABULARY_FIELDS.items()
+             if getattr(change, name)}
+    return replace(change, **{name: value for name, value in found.items() if value})
+
+
+def check_change(change: AdoptionChange) -> list[tuple[str, str]]:
+    """Problems with the values themselves (vocabularies, dates, batch keys, evidence)."""
+    problems = []
+    for name, vocabulary in _VOCABULARY_FIELDS.items():
+        value = getattr(change, name)
+        if value is not None and value not in vocab(vocabulary):
+            values = vocab(vocabulary).values
+            near = difflib.get_close_matches(value, values, n=1)
+            listing = "、".join(f"{v}（{vocab(vocabulary).label(v, 'zh')}）" for v in values)
+            hint_zh, hint_en = (f"是不是“{near[0]}”？", f"did you mean '{near[0]}'?") if near else ("", "")
+            problems.append((f"{name} 的值“{value}”不在词表中，{hint_zh}可选：{listing}",
+                             f"{name}: '{value}' is not in the vocabulary; {hint_en} allowed: {', '.join(values)}"))
+    for name, unknown_ok in (("date", True), ("until", False)):
+        value = getattr(change, name)
+        if value is not None and not (unknown_ok and value == "unknown") and parse_date(value) is None:
+            problems.append(_date_problem(name, value, unknown_ok))
+    if change.mandated_by is not None and parse_batch_key(change.mandated_by) is None:
+        problems.append((f"批次“{change.mandated_by}”应写成 <认定层级>-<批次>，如 provincial-replication-1",
+                         f"batch '{change.mandated_by}' should read <level>-<number>, e.g. provincial-replication-1"))
+    if change.mandated_by and change.mandate not in (None, "mandated"):
+        problems.append(("写了要求复制的批次，性质应为 mandated（规定动作）",
+                         "a mandating batch is given, so the mandate must be 'mandated'"))
+    for item in change.evidence:
+        if not item.strip():
+            problems.append(("证据不能为空", "evidence cannot be empty"))
+    return problems
+
+
+def _date_problem(name: str, value: str, unknown_ok: bool) -> tuple[str, str]:
+    from ..schema import suggest_date
+
+    suggestion = suggest_date(value)
+    if suggestion and parse_date(suggestion):
+        return (f"{name} 的日期“{value}”格式不对，请写成 {suggestion}",
+                f"{name}: date '{value}' is malformed; write {suggestion}")
+    unknown = "，不知道写 unknown" if unknown_ok else ""
+    return (f"{name} 的日期“{value}”不对：请写 2024、2024-03 或 2024-03-05{unknown}",
+            f"{name}: '{value}' is not a real date: write 2024, 2024-03 or 2024-03-05")
+
+
+def parse_batch_key(key: str) -> tuple[str, int] | None:
+    match = _BATCH_KEY.match(key)
+    if not match or match.group("level") not in vocab("recognition_level"):
+        return None
+    return match.group("level"), int(match.group("batch"))
+
+
+def evidence_source(text: str) -> dict:
+    """`https://…` → a source with that URL; `苏政办发〔2020〕1号` → with that document;
+    `title|URL-or-document` → with a title of its own."""
+    title, _, reference = text.partition("|") if "|" in text else ("", "", text)
+    reference, title = reference.strip(), title.strip()
+    key = "url" if _URL.match(reference) else "document"
+    return {"title": title or reference, key: reference}
+
+
+def merged_record(old: dict | None, carrier: str, change: AdoptionChange) -> dict:
+    """The record after the change: given fields replace old ones; evidence is added to."""
+    record = copy.deepcopy(old) if old else {"carrier": carrier}
+    plain = {"status": change.status, "date": change.date, "until": change.until, "mandate": change.mandate,
+             "note": change.note, "audience": change.audience}
+    if change.mandated_by:
+        level, batch = parse_batch_key(change.mandated_by)
+        plain["mandated_by"] = {"level": level, "batch": batch}
+        plain["mandate"] = "mandated"
+    for key, value in plain.items():
+        if value is not None and not (key not in record and _DEFAULTS.get(key) == value):
+            record[key] = value
+    if change.mandate not in (None, "mandated"):
+        record.pop("mandated_by", None)
+    learned = dict(record.get("learned_from") or {})
+    learned.update({k: v for k, v in (("carrier", change.learned_from), ("case", change.learned_from_case)) if v})
+    if learned:
+        record["learned_from"] = learned
+    if change.evidence:
+        record["evidence"] = _with_evidence(record.get("evidence") or [], change.evidence)
+    return record
+
+
+def _with_evidence(existing: list[dict], added: tuple[str, ...]) -> list[dict]:
+    seen = {s.get("url") or s.get("document") for s in existing}
+    result = list(existing)
+    for text in added:
+        source = evidence_source(text)
+        reference = source.get("url") or source.get("document")
+        if reference not in seen:
+            seen.add(reference)
+            result.append(source)
+    return result
+
+
+def current_index(records: list[dict], carrier: str) -> int | None:
+    """Which of a carrier's records an update applies to: the open one with the latest date."""
+    mine = [Adoption.of(i, r) for i, r in enumerate(records) if isinstance(r, dict) and r.get("carrier") == carrier]
+    return max(mine, key=record_rank).index if mine else None
+
+
+# --- ids by file existence ---------------------------------------------------------------------
+
+def ids_in(root: Path, dirname: str) -> set[str]:
+    return {p.stem for p in (root / dirname).glob("*.yaml")}
+
+
+def require_id(root: Path, dirname: str, wanted: str, known: set[str] | None = None) -> None:
+    """Refuse an id that is not a file in `dirname` (or not in `known`), with the nearest ids."""
+    what_zh, what_en = ("载体", "carrier") if dirname == CARRIERS_DIRNAME else ("案例", "case")
+    if not _ID.match(wanted):
+        raise AdoptError(f"{what_zh} id“{wanted}”只能用小写字母、数字和连字符",
+                         f"{what_en} id '{wanted}' may use only a-z, 0-9 and hyphens")
+    exists = wanted in known if known is not None else (root / dirname / f"{wanted}.yaml").is_file()
+    if not exists:
+        zh, en = id_hint(wanted, known if known is not None else ids_in(root, dirname))
+        raise AdoptError(f"{what_zh}“{wanted}”不在 {dirname}/ 中{zh}", f"{what_en} '{wanted}' is not in {dirname}/{en}")
+
+
+# --- planning and writing ----------------------------------------------------------------------
+
+@dataclass
+class Planned:
+    """One file's change, checked and ready to write. `original` is the file as read from disk."""
+
+    path: Path
+    original: str
+    text: str
+    actions: list[tuple[str, str, str]] = field(default_factory=list)  # (case, carrier, added|updated|unchanged)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def plan_adoption(root: Path, case_id: str, carrier_id: str, change: AdoptionChange,
+                  planned: Planned | None = None, known: dict[str, set[str]] | None = None) -> Planned:
+    """Check everything and work out the new text of the case file (not written). `planned` chains
+    several changes to one file; `known` gives the ids (bulk), else files are looked up one by one."""
+    known = known or {}
+    problems = check_change(change)
+    if problems:
+        raise AdoptError("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
+    require_id(root, CASES_DIRNAME, case_id, known.get(CASES_DIRNAME))
+    for carrier in filter(None, (carrier_id, change.learned_from)):
+        require_id(root, CARRIERS_DIRNAME, carrier, known.get(CARRIERS_DIRNAME))
+    if change.learned_from_case:
+        require_id(root, CASES_DIRNAME, change.learned_from_case, known.get(CASES_DIRNAME))
+    path = root / CASES_DIRNAME / f"{case_id}.yaml"
+    if planned is None:
+        planned = Planned(path, _read(path), "")
+        planned.text = planned.original
+    before = _loaded_case(planned.text, path, check_schema=False)
+    records = list(before.data.get("adoptions") or [])
+    index = current_index(records, carrier_id)
+    if index is None and change.status is None:
+        raise AdoptError(f"{case_id} 还没有 {carrier_id} 的复制记录：新记录必须给出 --status",
+                         f"{case_id} has no record for {carrier_id} yet: a new record needs --status")
+    record = merged_record(records[index] if index is not None else None, carrier_id, change)
+    if index is not None and record == records[index]:
+        planned.actions.append((case_id, carrier_id, "unchanged"))
+        return planned
+    try:
+        text = set_list_item(planned.text, "adoptions", index, record, "case")
+    except EditError as exc:
+        raise AdoptError(exc.zh, exc.en, code=1) from None
+    _check_case_rules(before, _loaded_case(text, path), path)
+    planned.text = text
+    planned.actions.append((case_id, carrier_id, "added" if index is None else "updated"))
+    return planned
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # bytes, not read_text: CRLF files keep their line ends
+        raise AdoptError(f"无法读取 {path}：{exc}", f"cannot read {path}: {exc}", code=1) from None
+
+
+def _loaded_case(text: str, path: Path, check_schema: bool = True) -> LoadedYaml:
+    from .. import schema
+
+    try:
+        loaded = load_yaml_text(text)
+    except YamlLoadError as exc:
+        raise AdoptError(f"{path}:{exc.line}:{exc.col}: {exc.zh}（请先修正此文件）",
+                         f"{path}:{exc.line}:{exc.col}: {exc.en} (fix the file first)", code=1) from None
+    if check_schema and not schema.is_valid("case", loaded.data):
+        first = next(schema.check("case", loaded.data))
+        raise AdoptError(f"{path}: {first.zh}（运行 ftzkb validate 查看）",
+                         f"{path}: {first.en} (see ftzkb validate)", code=1)
+    return loaded
+
+
+def _check_case_rules(before: LoadedYaml, after: LoadedYaml, path: Path) -> None:
+    """Refuse an edit that brings a new error from the rules about one case."""
+    old, new = _case_errors(before, path), _case_errors(after, path)
+    added = list((Counter(new) - Counter(old)).elements())
+    if added:
+        raise AdoptError("；".join(zh for zh, _ in added), "; ".join(en for _, en in added), code=1)
+
+
+def _case_errors(loaded: LoadedYaml, path: Path) -> list[tuple[str, str]]:
+    from ..diagnostics import ERROR
+    from ..rules import run_rules
+
+    case = Case.of(loaded.data, path, loaded)
+    corpus = Corpus(path.parent.parent, cases={case.id: case})
+    return [(d.zh, d.en) for d in run_rules(corpus, only=set(CASE_RULES)) if d.severity == ERROR]
+
+
+def write_all(plans: list[Planned]) -> int:
+    """Write every changed file, or none: all files are first checked to be as they were read;
+    if a write still fails, the files already written are put back. Returns the files written."""
+    changed = [p for p in plans if p.changed]
+    for plan in changed:
+        if _current(plan.path) != plan.original:
+            raise AdoptError(f"{plan.path} 在读取后被修改过，未写入任何文件：请重新运行",
+                             f"{plan.path} changed on disk after it was read; nothing written: run again", code=1)
+    written: list[Planned] = []
+    try:
+        for plan in changed:
+            atomic_write(plan.path, plan.text, "case", expected_original=plan.original)
+            written.append(plan)
+    except (WriteRefused, OSError) as exc:
+        for plan in written:
+            atomic_write(plan.path, plan.original)
+        zh, en = (exc.zh, exc.en) if isinstance(exc, WriteRefused) else (str(exc), str(exc))
+        raise AdoptError(f"写入失败，已恢复全部文件：{zh}", f"write failed, every file restored: {en}",
+                         code=1) from None
+    return len(written)
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,129 @@
+"""Replication batches (a recognition level plus batch number, e.g. `provincial-replication-1`)
+and how far each target carrier has got with the batch's cases.
+
+Targets: every carrier with a record mandated by the batch; for the replication levels also
+every carrier in scope — the whole registry for a nationwide batch, the carriers of the
+origin province for a provincial one — except the zone-as-a-whole (`ftz`) records. For other
+levels (best-practice lists, top tens…) the targets are the carriers that recorded any of the
+batch's cases. A carrier is only expected to adopt the cases it is eligible for and did not originate.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from ..model import Case, Corpus
+from ..vocab import vocab
+from .core import ADOPTED, IN_PROGRESS, REPLICATION_LEVELS, carrier_order, case_order, eligible, index_of
+
+UMBRELLA_TYPES = frozenset({"ftz"})
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    key: str
+    level: str
+    batch: int
+    date: str | None
+    issuer: str | None
+    document: str | None
+    cases: tuple[str, ...]
+
+
+def batches(corpus: Corpus) -> list[BatchInfo]:
+    """Every batch named by a recognition, in vocabulary order of levels, then by number."""
+    found: dict[str, list[tuple[Case, object]]] = {}
+    for case in case_order(corpus.cases.values()):
+        for recognition in case.recognitions:
+            if recognition.batch_key:
+                found.setdefault(recognition.batch_key, []).append((case, recognition))
+    infos = [_info(key, members) for key, members in found.items()]
+    levels = vocab("recognition_level").values
+    return sorted(infos, key=lambda b: (levels.index(b.level) if b.level in levels else len(levels), b.batch))
+
+
+def _info(key: str, members: list) -> BatchInfo:
+    recognitions = [r for _, r in members]
+    first = recognitions[0]
+    dates = sorted(r.date for r in recognitions if r.date and r.date != "unknown")
+    common = Counter(r.issuer for r in recognitions if r.issuer).most_common(1)
+    documents = Counter(r.document for r in recognitions if r.document).most_common(1)
+    return BatchInfo(key, first.level, first.batch, dates[0] if dates else None,
+                     common[0][0] if common else None, documents[0][0] if documents else None,
+                     tuple(dict.fromkeys(case.id for case, _ in members)))
+
+
+def find_batch(corpus: Corpus, key: str) -> BatchInfo | None:
+    return next((b for b in batches(corpus) if b.key == key), None)
+
+
+def batch_targets(corpus: Corpus, info: BatchInfo) -> list[str]:
+    index = index_of(corpus)
+    cases = [corpus.cases[c] for c in info.cases]
+    targets = {carrier for case in cases for carrier, r in index.current[case.id].items()
+               if r.mandated_by == info.key}
+    if info.level in REPLICATION_LEVELS:
+        province = None if info.level == "national-replication" else _origin_province(corpus, cases)
+        targets |= {c.id for c in corpus.carriers.values()
+                    if not UMBRELLA_TYPES & set(c.types) and (province is None or c.province == province)}
+    else:
+        targets |= {carrier for case in cases for carrier in index.current[case.id]}
+    return carrier_order(corpus, targets)
+
+
+def _origin_province(corpus: Corpus, cases: list[Case]) -> str:
+    provinces = Counter(corpus.carriers[c.origin_carrier].province for c in cases
+                        if c.origin_carrier in corpus.carriers)
+    return provinces.most_common(1)[0][0] if provinces else ""
+
+
+@dataclass
+class TargetProgress:
+    carrier_id: str
+    name: str
+    expected: list[str]  # cases it is eligible for and did not originate
+    adopted: list[str]
+    in_progress: list[str]
+    missing: list[str]
+
+    @property
+    def rate(self) -> float | None:
+        return len(self.adopted) / len(self.expected) if self.expected else None
+
+
+@dataclass
+class BatchProgress:
+    batch: BatchInfo
+    targets: list[TargetProgress]
+
+    @property
+    def rate(self) -> float | None:
+        expected = sum(len(t.expected) for t in self.targets)
+        return sum(len(t.adopted) for t in self.targets) / expected if expected else None
+
+    def as_dict(self) -> dict:
+        return {"batch": asdict(self.batch), "rate": self.rate,
+                "targets": [{**asdict(t), "rate": t.rate} for t in self.targets]}
+
+
+def batch_progress(corpus: Corpus, key: str) -> BatchProgress:
+    """Raises KeyError for an unknown batch key."""
+    info = find_batch(corpus, key)
+    if info is None:
+        raise KeyError(key)
+    index = index_of(corpus)
+    cases = [corpus.cases[c] for c in info.cases]
+    targets = []
+    for carrier_id in batch_targets(corpus, info):
+        carrier = corpus.carriers.get(carrier_id)
+        expected = [c for c in cases if c.origin_carrier != carrier_id and (carrier is None or eligible(c, carrier))]
+        if not expected:
+            continue
+        status = {c.id: index.current[c.id].get(carrier_id) for c in expected}
+        targets.append(TargetProgress(
+            carrier_id, corpus.carrier_name(carrier_id), [c.id for c in expected],
+            adopted=[c for c, r in status.items() if r and r.status in ADOPTED],
+            in_progress=[c for c, r in status.items() if r and r.status in IN_PROGRESS],
+            missing=[c for c, r in status.items() if not r or r.status not in ADOPTED | IN_PROGRESS]))
+    return BatchProgress(info, targets)

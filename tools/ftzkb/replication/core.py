@@ -1,0 +1,185 @@
+"""What every replication query shares: which record counts, who is eligible, how
+carriers are ordered, and durations between partial dates.
+
+A carrier can hold several records for one case (non-overlapping periods); the
+*current* record is the open one (no `until`) with the latest date. Only `adopted`
+and `adapted` count as adoptions; `piloting` and `planned` are in progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..dates import PartialDate, parse_date
+from ..model import Adoption, Carrier, Case, Corpus
+from ..vocab import vocab
+
+ADOPTED = frozenset({"adopted", "adapted"})
+IN_PROGRESS = frozenset({"piloting", "planned"})
+FTZ_TYPES = frozenset({"ftz", "ftz-area"})
+REPLICATION_LEVELS = frozenset({"national-replication", "provincial-replication"})
+DURATION_METHOD = "midpoint"
+DURATION_NOTE_ZH = ("按日期区间中点计算（只写年份取年中、只写年月取月中）；“不晚于”与不明日期不计；"
+                    "复制早于首创的按 0 天计")
+DURATION_NOTE_EN = ("computed from the midpoints of partial dates (year → mid-year, month → mid-month); "
+                    "'no later than' and unknown dates are left out; adoptions dated before the origin count as 0 days")
+
+
+def is_adopted(status: str) -> bool:
+    return status in ADOPTED
+
+
+def is_ftz(carrier: Carrier | None) -> bool:
+    return carrier is not None and bool(FTZ_TYPES & set(carrier.types))
+
+
+def eligible(case: Case, carrier: Carrier) -> bool:
+    """A case with no preconditions suits every carrier; otherwise one of its types must match."""
+    return not case.suited_carrier_types or bool(set(case.suited_carrier_types) & set(carrier.types))
+
+
+def record_rank(record: Adoption) -> tuple:
+    """Records of one carrier compare by this; the greatest is the current one."""
+    when = date_of(record.date)
+    return record.until is None, when.earliest if when else dt.date.min, record.index
+
+
+def current_records(case: Case) -> dict[str, Adoption]:
+    """Per adopting carrier, the record that describes its situation now."""
+    best: dict[str, Adoption] = {}
+    for record in case.adoptions:
+        held = best.get(record.carrier)
+        if held is None or record_rank(record) > record_rank(held):
+            best[record.carrier] = record
+    return best
+
+
+# A corpus repeats the same few thousand date strings over 100,000 records: parse each once.
+@lru_cache(maxsize=65536)
+def date_of(text: str | None) -> PartialDate | None:
+    return parse_date(text)
+
+
+def year_of(text: str | None) -> int | None:
+    date = date_of(text)
+    return None if date is None or date.no_later_than else date.year
+
+
+@lru_cache(maxsize=65536)
+def sort_date(text: str | None) -> dt.date:
+    """For ordering by date; unknown dates go last."""
+    date = date_of(text)
+    return date.midpoint if date else dt.date.max
+
+
+@lru_cache(maxsize=65536)
+def _midpoint_ordinal(text: str | None) -> int | None:
+    date = date_of(text)
+    return None if date is None or date.no_later_than else date.midpoint.toordinal()
+
+
+def days_between(start: str | None, end: str | None) -> int | None:
+    """Days from one written date to another, by midpoints; None when either is unknown or only
+    "no later than"; 0 when the second comes first."""
+    first, second = _midpoint_ordinal(start), _midpoint_ordinal(end)
+    if first is None or second is None:
+        return None
+    return max(0, second - first)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """Median days from a case's start to its adoption, over the pairs where both dates are usable."""
+
+    median_days: float | None
+    measured: int
+    skipped: int
+    method: str = DURATION_METHOD
+
+    @classmethod
+    def of(cls, days: Iterable[int | None]) -> Duration:
+        values = list(days)
+        known = [d for d in values if d is not None]
+        median = float(statistics.median(known)) if known else None
+        return cls(median, len(known), len(values) - len(known))
+
+
+def type_rank(carrier: Carrier | None) -> int:
+    order = vocab("carrier_type").values
+    if carrier is None or not carrier.types:
+        return len(order)
+    return min(order.index(t) if t in order else len(order) for t in carrier.types)
+
+
+def primary_type(carrier: Carrier | None) -> str:
+    """The type a carrier is grouped under: its first listed type (FTZ types win)."""
+    if carrier is None or not carrier.types:
+        return "other"
+    ftz = [t for t in carrier.types if t in FTZ_TYPES]
+    return (ftz or list(carrier.types))[0]
+
+
+def carrier_order(corpus: Corpus, carrier_ids: Iterable[str]) -> list[str]:
+    """FTZ first, then by carrier type in vocabulary order, then by pinyin of the name;
+    ids missing from the registry last."""
+    rank = index_of(corpus).carrier_rank
+    return sorted(set(carrier_ids), key=lambda c: (rank.get(c, len(rank)), c))
+
+
+def _carrier_rank(corpus: Corpus) -> dict[str, int]:
+    from ..collate import pinyin_key  # pypinyin takes 0.1 s to import; `adopt` never needs it
+
+    def key(carrier: Carrier) -> tuple:
+        return type_rank(carrier), pinyin_key(carrier.display_name), carrier.id
+    return {c.id: i for i, c in enumerate(sorted(corpus.carriers.values(), key=key))}
+
+
+def case_order(cases: Iterable[Case]) -> list[Case]:
+    return sorted(cases, key=lambda case: (sort_date(case.started), case.id))
+
+
+@dataclass
+class Index:
+    """Lookups built once per corpus: current records, and cases and adoptions per carrier."""
+
+    corpus: Corpus
+    current: dict[str, dict[str, Adoption]] = field(default_factory=dict)
+    adopted_by: dict[str, list[tuple[Case, Adoption]]] = field(default_factory=lambda: defaultdict(list))
+    originated_by: dict[str, list[Case]] = field(default_factory=lambda: defaultdict(list))
+    carrier_rank: dict[str, int] = field(default_factory=dict)
+    signature: tuple = ()
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> Index:
+        index = cls(corpus, carrier_rank=_carrier_rank(corpus), signature=_signature(corpus))
+        for case in corpus.cases.values():
+            records = current_records(case)
+            index.current[case.id] = records
+            index.originated_by[case.origin_carrier].append(case)
+            for carrier_id, record in records.items():
+                index.adopted_by[carrier_id].append((case, record))
+        return index
+
+
+def _signature(corpus: Corpus) -> tuple[int, int]:
+    return len(corpus.cases), len(corpus.carriers)
+
+
+_INDEXES: dict[int, Index] = {}
+
+
+def index_of(corpus: Corpus, refresh: bool = False) -> Index:
+    """The index of this corpus object, built on first use (a page build asks for it hundreds of
+    times) and rebuilt when cases or carriers were added or removed; after replacing a case's
+    adoptions in place, pass `refresh=True`."""
+    index = _INDEXES.get(id(corpus))
+    if refresh or index is None or index.corpus is not corpus or index.signature != _signature(corpus):
+        if len(_INDEXES) >= 4:
+            _INDEXES.clear()
+        index = _INDEXES[id(corpus)] = Index.build(corpus)
+    return index

@@ -1,0 +1,126 @@
+"""Search filters: what they accept (vocabulary values or their Chinese/English labels, carrier ids
+or names, year ranges) and the whoosh filter query they become. They work from stored index fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+
+from ..vocab import vocab
+
+KINDS = ("case", "carrier")
+
+
+class FilterError(Exception):
+    """A filter value that names nothing (exit code 2), with did-you-mean hints."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Values within one filter are alternatives (OR); different filters all apply (AND)."""
+
+    origin: tuple[str, ...] = ()  # carrier ids where cases originated
+    category: tuple[str, ...] = ()
+    carrier_type: tuple[str, ...] = ()  # a case's origin carrier type; a carrier's own type
+    suits: tuple[str, ...] = ()  # carrier types a case suits (preconditions)
+    recognition: tuple[str, ...] = ()  # recognition levels or batches (provincial-replication-1)
+    status: tuple[str, ...] = ()  # lifecycle status
+    year_from: int | None = None  # year the case started, inclusive
+    year_to: int | None = None
+    kind: str | None = None  # "case" or "carrier"; None for both
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) not in ((), None) for f in fields(self))
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in ((), None)}
+
+
+# filter -> (index field, vocabulary whose values it takes)
+VOCABULARY_FILTERS = {
+    "category": ("category", "category"), "carrier_type": ("carrier_type", "carrier_type"),
+    "suits": ("suits", "carrier_type"), "recognition": ("recognition", "recognition_level"),
+    "status": ("status", "lifecycle_status"),
+}
+CASE_ONLY = ("origin", "category", "suits", "recognition", "status", "year_from", "year_to")
+
+
+def resolve_vocabulary(vocabulary: str, given: str) -> str:
+    """A vocabulary value from its value or its zh/en label (信用承诺 → no; 金融开放创新 → finance)."""
+    words = vocab(vocabulary)
+    wanted = given.strip().lower()
+    for value in words.values:
+        labels = words.labels.get(value, {})
+        if wanted in (value.lower(), labels.get("zh", "").lower(), labels.get("en", "").lower()):
+            return value
+    if vocabulary == "recognition_level":
+        batch = re.fullmatch(r"(.+)-([0-9]{1,2})", wanted)
+        if batch and batch.group(1) in words.values:
+            return f"{batch.group(1)}-{int(batch.group(2))}"
+    choices = {value: [words.labels.get(value, {}).get("zh", ""), words.labels.get(value, {}).get("en", "")]
+               for value in words.values}
+    raise FilterError(*_unknown(given, words.title_zh, vocabulary, choices))
+
+
+def resolve_carrier(given: str, carriers: Mapping[str, Iterable[str]]) -> list[str]:
+    """Carrier ids for an id or a name (full or short); `carriers` maps id -> names."""
+    if given in carriers:
+        return [given]
+    named = [cid for cid, names in carriers.items() if given in names]
+    named = named or [cid for cid, names in carriers.items() if len(given) >= 2 and any(given in n for n in names)]
+    if named:
+        return named
+    raise FilterError(*_unknown(given, "载体", "carrier", carriers))
+
+
+def _unknown(given: str, what_zh: str, what_en: str, choices: Mapping[str, Iterable[str]]) -> tuple[str, str]:
+    from ..rules._suggest import hint_among
+
+    hint_zh, hint_en = hint_among(given, choices)
+    listing = ", ".join(list(choices)[:12]) + (" …" if len(choices) > 12 else "")
+    return (f"未知的{what_zh}“{given}”{hint_zh or f'；可选：{listing}'}",
+            f"unknown {what_en} '{given}'{hint_en or f'; choose from: {listing}'}")
+
+
+def parse_years(text: str) -> tuple[int | None, int | None]:
+    """2020, 2020-2022, 2020..2022, 2020-, -2022 (also with ～ or 至) → (from, to)."""
+    cleaned = text.strip().replace("至", "-").replace("～", "-").replace("~", "-").replace("..", "-")
+    cleaned = cleaned.replace("—", "-").replace("–", "-")
+    match = re.fullmatch(r"([0-9]{4})?\s*(-)?\s*([0-9]{4})?", cleaned)
+    if not match or not (match.group(1) or match.group(3)):
+        raise FilterError(f"年份范围“{text}”无法识别：应写作 2020、2020-2022、2020- 或 -2022",
+                          f"cannot read the year range '{text}': write 2020, 2020-2022, 2020- or -2022")
+    first, dash, last = match.groups()
+    low = int(first) if first else None
+    high = int(last) if last else (low if not dash else None)
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return low, high
+
+
+def filter_query(filters: Filters):
+    """The whoosh query every hit must match, or None."""
+    from whoosh.query import And, NumericRange, Or, Term
+
+    clauses = []
+    for name, (field, _) in VOCABULARY_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            clauses.append(Or([Term(field, v) for v in values]))
+    if filters.origin:
+        clauses.append(Or([Term("origin", v) for v in filters.origin]))
+    if filters.year_from is not None or filters.year_to is not None:
+        clauses.append(NumericRange("year", filters.year_from, filters.year_to))
+    kind = filters.kind or ("case" if any(getattr(filters, name) not in ((), None) for name in CASE_ONLY) else None)
+    if kind:
+        clauses.append(Term("kind", kind))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else And(clauses)

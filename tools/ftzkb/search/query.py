@@ -1,0 +1,364 @@
+"""Queries as officials type them, and running them against the index.
+
+The syntax is forgiving: words separated by spaces must all match; `OR` (or `|`, 或) between two
+words lets either match; `-word` or `NOT word` excludes; "quoted words" must occur exactly as
+written; `field:word` searches one field (标题/title, 摘要/summary, 问题/problem, 做法/measures,
+成效/outcomes, 标签/tags, 备注/note; 地点/place searches the notes,
+which hold the origin carrier's name). Nothing a user types raises an error: stray
+quotes close at the end, lone operators are dropped, characters that are neither Han, Latin nor
+digits (emoji, symbols) are ignored, over-long queries are cut. Each notice says what was done.
+
+A Han word matches when the field holds all of its bigrams (so 多式联运 and its part 联运 both
+work); bigrams that occur nowhere in the index are not required (研发物品白名单 still finds
+研发用物品进口“白名单”). A query that then matches nothing is run again as "any of these words",
+ranked by how many match, and its hits are marked partial.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .documents import PINYIN_FIELDS, SNIPPET_FIELDS, TEXT_FIELDS
+from .filters import Filters
+from .snippets import Snippet, best_snippet, needles, spans_in
+from .text import bigrams, fold, runs
+
+MAX_QUERY_CHARS = 200
+CANDIDATES = 60  # hits re-ranked and checked for exact phrases, per search
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "title_en"), "标题": ("title", "title_en"), "题目": ("title", "title_en"),
+    "名称": ("title", "title_en"), "summary": ("summary",), "摘要": ("summary",), "概要": ("summary",),
+    "problem": ("problem",), "问题": ("problem",), "measures": ("measures",), "做法": ("measures",),
+    "举措": ("measures",), "措施": ("measures",), "outcomes": ("outcomes",), "成效": ("outcomes",),
+    "效果": ("outcomes",), "tags": ("tags",), "tag": ("tags",), "标签": ("tags",), "note": ("note",),
+    "备注": ("note",), "place": ("note",), "地点": ("note",), "地区": ("note",),
+}
+OR_WORDS = {"OR", "|", "||", "或"}
+AND_WORDS = {"AND", "&", "&&", "+"}
+NOT_WORDS = {"NOT", "!"}
+NEGATION = ("-", "－", "!")
+OPENING_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
+_SPACE = re.compile(r"\s+")
+_FIELD_PREFIX = re.compile(r"([^:：]+)[:：](.*)", re.S)
+# Exact-occurrence bonus in re-ranking, per field where the whole Han word appears.
+_EXACT_BONUS = {"title": 1.0, "tags": 0.6, "summary": 0.3}
+
+
+class QueryError(Exception):
+    """A query with nothing to search for (exit code 2)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+Notice = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    fields: tuple[str, ...] | None = None  # None: every text field
+    phrase: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Term]] = field(default_factory=list)  # all groups must match; any term of a group
+    excluded: list[Term] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def positive_terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups and not self.excluded
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: str
+    title: str
+    score: float
+    path: str
+    origin: str | None = None
+    origin_name: str | None = None
+    categories: list[str] = field(default_factory=list)
+    recognitions: list[str] = field(default_factory=list)
+    status: str | None = None
+    started: str | None = None
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
+    snippet: str = ""
+    snippet_field: str = ""
+    snippet_spans: list[tuple[int, int]] = field(default_factory=list)
+    partial: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    partial: bool = False
+    notices: list[Notice] = field(default_factory=list)
+    index: object = None  # the IndexReport of the freshness check
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+
+def _scan(text: str) -> list[tuple[str, bool]]:
+    """Split into (word, quoted) pieces; `field:"..."` stays one piece."""
+    pieces: list[tuple[str, bool]] = []
+    word, i = "", 0
+    while i < len(text):
+        char = text[i]
+        if char in OPENING_QUOTES:
+            closing = text.find(OPENING_QUOTES[char], i + 1)
+            end = len(text) if closing == -1 else closing
+            quoted = text[i + 1:end]
+            if word and word[-1] in ":：":
+                pieces.append((word + quoted, True))
+            else:
+                if word:
+                    pieces.append((word, False))
+                pieces.append((quoted, True))
+            word, i = "", end + 1
+        elif char.isspace() or char in "”」』":
+            if word:
+                pieces.append((word, False))
+            word, i = "", i + 1
+        else:
+            word, i = word + char, i + 1
+    if word:
+        pieces.append((word, False))
+    return pieces
+
+
+def parse_query(text: str) -> ParsedQuery:
+    parsed = ParsedQuery()
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        parsed.notices.append((f"检索词过长，只用了前 {MAX_QUERY_CHARS} 个字符",
+                               f"the query is too long; only its first {MAX_QUERY_CHARS} characters were used"))
+    negate_next = join_next = False
+    dropped: list[str] = []
+    for word, quoted in _scan(text):
+        if not quoted and word.upper() in OR_WORDS | AND_WORDS | NOT_WORDS:
+            join_next = word.upper() in OR_WORDS and bool(parsed.groups)
+            negate_next = word.upper() in NOT_WORDS
+            continue
+        negated = negate_next or (not quoted and word.startswith(NEGATION) and len(word) > 1)
+        if negated and not negate_next:
+            word = word[1:]
+        term = _term(word, quoted)
+        if term is None:
+            dropped.append(word)
+        elif negated:
+            parsed.excluded.append(term)
+        elif join_next:
+            parsed.groups[-1].append(term)
+        else:
+            parsed.groups.append([term])
+        negate_next = join_next = False
+    _note_dropped(parsed, [w for w in dropped if w.strip(" -－!")])
+    return parsed
+
+
+def _term(word: str, quoted: bool) -> Term | None:
+    fields = None
+    prefix = _FIELD_PREFIX.fullmatch(word)
+    if prefix and prefix.group(1).lower() in FIELD_ALIASES:
+        fields, word = FIELD_ALIASES[prefix.group(1).lower()], prefix.group(2)
+    word = _SPACE.sub(" ", word).strip()
+    if not any(True for _ in runs(word)):
+        return None
+    return Term(word, fields, quoted)
+
+
+def _note_dropped(parsed: ParsedQuery, dropped: list[str]) -> None:
+    if dropped:
+        shown = " ".join(dropped)[:40]
+        parsed.notices.append((f"忽略了无法检索的内容：{shown}（只检索汉字、字母和数字）",
+                               f"ignored what cannot be searched: {shown} (only Han characters, letters and digits)"))
+
+
+# --- building whoosh queries --------------------------------------------------------------------
+
+
+def _fields_of(term: Term) -> tuple[str, ...]:
+    return term.fields or tuple(TEXT_FIELDS)
+
+
+def _run_clause(run_text: str, han: bool, fields: tuple[str, ...], reader, pinyin: bool):
+    """The query for one Han run or Latin word, or None when it cannot match anything."""
+    from whoosh.query import And, Or, Prefix, Term as WTerm
+
+    if han and len(run_text) == 1:
+        return Or([q for f in fields for q in (WTerm(f, run_text), Prefix(f, run_text))])
+    units = bigrams(run_text) if han else [run_text]
+    present = [u for u in units if any(reader.doc_frequency(f, u) for f in fields)]
+    if not present:
+        return _pinyin_clause(run_text) if pinyin and not han else None
+    per_field = [And([WTerm(f, u) for u in present]) for f in fields]
+    if pinyin and not han:
+        per_field.append(_pinyin_clause(run_text))
+    return Or([q for q in per_field if q is not None])
+
+
+def _pinyin_clause(word: str):
+    from whoosh.query import Or, Prefix
+
+    if len(word) < 2 or not word.isalpha():
+        return None
+    return Or([Prefix(f, word, constantscore=False) for f in PINYIN_FIELDS])
+
+
+def term_query(term: Term, reader):
+    """All runs of the term must match (多式lianyun = 多式 and lianyun); None if one cannot."""
+    from whoosh.query import And
+
+    fields = _fields_of(term)
+    clauses = []
+    for run in runs(term.text):
+        clause = _run_clause(run.text, run.han, fields, reader, pinyin=term.fields is None)
+        if clause is None:
+            return None
+        clauses.append(clause)
+    return clauses[0] if len(clauses) == 1 else And(clauses)
+
+
+def strict_query(parsed: ParsedQuery, reader):
+    from whoosh.query import And, AndNot, Every, NullQuery, Or
+
+    groups = []
+    for group in parsed.groups:
+        alternatives = [q for q in (term_query(t, reader) for t in group) if q is not None]
+        if not alternatives:
+            return NullQuery
+        groups.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+    positive = And(groups) if len(groups) > 1 else (groups[0] if groups else Every())
+    excluded = [q for q in (term_query(t, reader) for t in parsed.excluded) if q is not None]
+    return AndNot(positive, Or(excluded)) if excluded else positive
+
+
+def loose_query(parsed: ParsedQuery):
+    """Any word of the query, ranked by how many match (the fallback when nothing matches all)."""
+    from whoosh.query import AndNot, Or, Term as WTerm
+
+    words = {(run.text, term.fields or tuple(TEXT_FIELDS)) for term in parsed.positive_terms
+             for run in runs(term.text)}
+    clauses = [WTerm(f, unit) for text, fields in sorted(words) for unit in (bigrams(text) or [text])
+               for f in fields]
+    clauses += [c for text, fields in sorted(words) if (c := _pinyin_clause(text)) is not None]
+    if not clauses:
+        return None
+    loose = Or(clauses, scale=0.9)
+    return loose if not parsed.excluded else AndNot(loose, Or([WTerm(f, t.text) for t in parsed.excluded
+                                                                 for f in _fields_of(t)]))
+
+
+# --- running -----------------------------------------------------------------------------------
+
+
+def run_search(root: Path, text: str, filters: Filters | None = None, limit: int = 10,
+               update: bool = True, progress=None) -> SearchResult:
+    """Parse `text`, bring the index up to date (unless `update` is False), and search."""
+    from .index import ensure_index
+    from .reader import with_searcher
+
+    filters = filters or Filters()
+    parsed = parse_query(text or "")
+    if parsed.empty and not filters.active:
+        if parsed.notices:
+            raise QueryError(*_nothing_searchable(parsed))
+        raise QueryError("请输入检索词（或至少一个筛选条件）", "give words to search for (or at least one filter)")
+    report = ensure_index(root, progress=progress) if update else None
+    if report is not None and report.busy:
+        parsed.notices.append(("检索索引正由另一个进程更新，结果可能不是最新的",
+                               "another process is updating the search index; results may be out of date"))
+    result = with_searcher(root, lambda searcher: _search(searcher, parsed, filters, limit), progress)
+    result.notices = parsed.notices + result.notices
+    result.index = report
+    return result
+
+
+def _nothing_searchable(parsed: ParsedQuery) -> Notice:
+    zh, en = parsed.notices[-1]
+    return f"没有可检索的内容。{zh}", f"nothing to search for. {en}"
+
+
+def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> SearchResult:
+    from .filters import filter_query
+
+    only = filter_query(filters)
+    reader = searcher.reader()
+    results = searcher.search(strict_query(parsed, reader), limit=max(CANDIDATES, limit), filter=only)
+    partial = False
+    if results.is_empty() and parsed.groups and (loose := loose_query(parsed)) is not None:
+        results = searcher.search(loose, limit=max(CANDIDATES, limit), filter=only)
+        partial = not results.is_empty()
+    phrases = [t for t in parsed.positive_terms if t.phrase]
+    wanted = needles(t.text for t in parsed.positive_terms)
+    ranked = []
+    for hit in results:
+        stored = hit.fields()
+        if phrases and not all(_has_phrase(stored, t) for t in phrases):
+            continue
+        ranked.append((hit.score * (1 + _exact_bonus(stored, parsed)), stored))
+    ranked.sort(key=lambda pair: -pair[0])
+    total = len(ranked) if len(ranked) < results.scored_length() or phrases else len(results)
+    hits = [_hit(stored, score, wanted, parsed, partial) for score, stored in ranked[:limit]]
+    notices = [("没有完全匹配的结果；以下结果只包含部分检索词", "nothing matches every word; these hits match some")
+               ] if partial else []
+    return SearchResult(hits, total, partial, notices)
+
+
+def _has_phrase(stored: dict, term: Term) -> bool:
+    wanted = fold(term.text)
+    return any(wanted in fold(stored.get(f) or "") for f in _fields_of(term))
+
+
+def _exact_bonus(stored: dict, parsed: ParsedQuery) -> float:
+    """Hits holding a whole Han word of the query (not only its bigrams) rank higher."""
+    words = [run.text for term in parsed.positive_terms for run in runs(term.text) if run.han and len(run.text) > 2]
+    bonus = 0.0
+    for word in words:
+        for field_name, weight in _EXACT_BONUS.items():
+            if word in fold(stored.get(field_name) or ""):
+                bonus += weight / len(words)
+    return bonus
+
+
+def _hit(stored: dict, score: float, wanted: list[str], parsed: ParsedQuery, partial: bool) -> Hit:
+    title = stored.get("title", "")
+    snippet = best_snippet(stored, wanted, SNIPPET_FIELDS) or Snippet("", "", ())
+    return Hit(
+        kind=stored["kind"], id=stored["id"], title=title, score=round(score, 4), path=stored.get("path", ""),
+        origin=stored.get("origin"), origin_name=stored.get("origin_name"),
+        categories=_split(stored.get("category")), recognitions=_split(stored.get("recognition")),
+        status=stored.get("status"), started=stored.get("started"),
+        title_spans=_title_spans(title, stored.get("title_syllables", ""), wanted, parsed),
+        snippet=snippet.text, snippet_field=snippet.field, snippet_spans=list(snippet.spans), partial=partial)
+
+
+def _title_spans(title: str, syllables: str, wanted: list[str], parsed: ParsedQuery) -> list[tuple[int, int]]:
+    from .pinyin import pinyin_spans
+
+    spans = spans_in(title, wanted)
+    for term in parsed.positive_terms:
+        for run in runs(term.text):
+            if not run.han and run.text.isalpha():
+                spans += pinyin_spans(run.text, syllables)
+    return sorted(set(spans))
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]

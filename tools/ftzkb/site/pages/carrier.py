@@ -1,0 +1,67 @@
+"""One page per carrier: the cases it originated, the cases it adopted, its gaps (eligible,
+not adopted yet, ranked as `ftzkb gaps` ranks them) and a comparison with its peers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...model import Adoption, Carrier, Case
+from ...replication import CarrierStats, CarrierSummary, GapReport, carrier_stats, gaps
+from ...replication.core import primary_type, sort_date
+from ..context import Site
+from .. import links
+from ..links import carrier_page
+from .api import carrier_document, dumps
+
+GAPS_SHOWN = 50
+PEERS_SHOWN = 20
+LIST_SHOWN = 100  # cases originated or adopted listed on the page; all of them are in its JSON and the downloads
+
+
+@dataclass
+class PeerTable:
+    carrier_type: str
+    rows: list[CarrierSummary]  # the strongest peers, and the carrier itself
+    total: int
+    rank: int | None  # of the carrier among all of its type, by cases adopted
+
+
+@dataclass
+class CarrierView:
+    carrier: Carrier
+    stats: CarrierStats
+    gaps: GapReport
+    originated: list[Case]
+    adopted: list[tuple[Case, Adoption]]  # newest first
+    peers: PeerTable
+
+
+def carrier_pages(site: Site) -> Iterator[tuple[str, str]]:
+    """Each carrier's page and its API document (both need its gaps, computed once)."""
+    for carrier in site.carriers_sorted:
+        page = carrier_page(carrier.id)
+        view = carrier_view(site, carrier)
+        yield page, site.render("carrier.md.j2", page, carrier=carrier, view=view, title=carrier.name,
+                                gaps_shown=GAPS_SHOWN, list_shown=LIST_SHOWN)
+        yield f"{links.API}/carriers/{carrier.id}.json", dumps(carrier_document(site, carrier, view.gaps))
+
+
+def carrier_view(site: Site, carrier: Carrier) -> CarrierView:
+    adopted = sorted(site.index.adopted_by.get(carrier.id, []), key=lambda item: (sort_date(item[1].date), item[0].id),
+                     reverse=True)
+    originated = sorted(site.index.originated_by.get(carrier.id, []), key=lambda c: (sort_date(c.started), c.id),
+                        reverse=True)
+    return CarrierView(carrier, carrier_stats(site.corpus, carrier.id), gaps(site.corpus, carrier.id), originated,
+                       adopted, peer_table(site, carrier))
+
+
+def peer_table(site: Site, carrier: Carrier) -> PeerTable:
+    kind = primary_type(carrier)
+    same = site.overview_by_type.get(kind, [])
+    ranked = sorted(same, key=lambda r: (-r.inward, -r.originated, r.carrier_id))
+    rank = next((i for i, r in enumerate(ranked, 1) if r.carrier_id == carrier.id), None)
+    shown = ranked[:PEERS_SHOWN]
+    if rank is not None and rank > PEERS_SHOWN:
+        shown.append(ranked[rank - 1])
+    return PeerTable(kind, shown, len(same), rank)

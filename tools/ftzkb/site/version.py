@@ -1,0 +1,92 @@
+"""The version of the data a site is built from, and when each case was added and last
+changed, read from git. Nothing here looks at the clock: two builds of one commit carry
+the same version and dates, so they are byte-identical."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..dates import parse_date
+from ..model import Corpus
+from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME
+
+UNKNOWN = "unknown"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    commit: str  # full hash, or "unknown" outside git
+    date: dt.datetime  # commit date (UTC); outside git the newest date in the data
+    dirty: bool = False  # cases/ or carriers/ differ from the commit
+
+    @property
+    def label(self) -> str:
+        if self.commit == UNKNOWN:
+            return UNKNOWN
+        return self.commit[:12] + ("+" if self.dirty else "")
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.date.timestamp())
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    created: dt.datetime
+    updated: dt.datetime
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60,
+                              check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def data_version(root: Path, corpus: Corpus | None = None) -> DataVersion:
+    head = _git(root, "log", "-1", "--format=%H %ct")
+    if not head or not head.strip():
+        return DataVersion(UNKNOWN, _fallback_date(corpus))
+    commit, seconds = head.split()
+    status = _git(root, "status", "--porcelain", "--", CASES_DIRNAME, CARRIERS_DIRNAME)
+    return DataVersion(commit, dt.datetime.fromtimestamp(int(seconds), dt.UTC), dirty=bool(status and status.strip()))
+
+
+def _fallback_date(corpus: Corpus | None) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    newest = max(_data_dates(corpus), default=None) if corpus else None
+    return dt.datetime.combine(newest, dt.time(), dt.UTC) if newest else EPOCH
+
+
+def _data_dates(corpus: Corpus):
+    for case in corpus.cases.values():
+        texts = [case.started, *(a.date for a in case.adoptions), *(r.date for r in case.recognitions)]
+        for text in texts:
+            date = parse_date(text)
+            if date is not None:
+                yield date.latest
+
+
+def case_history(root: Path) -> dict[str, FileHistory]:
+    """case id -> when its file was first committed and last changed (committed files only)."""
+    log = _git(root, "log", "--format=%x01%ct", "--name-only", "--no-renames", "--relative", "--", CASES_DIRNAME)
+    history: dict[str, FileHistory] = {}
+    when = EPOCH
+    for line in (log or "").splitlines():
+        if line.startswith("\x01"):
+            when = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC)
+        elif line.endswith(".yaml"):
+            case_id = Path(line).stem
+            seen = history.get(case_id)
+            # the log runs newest first: the first sighting is the last change
+            history[case_id] = FileHistory(created=when, updated=seen.updated if seen else when)
+    return history
