@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -87,7 +89,10 @@ def test_new_contributor_adds_a_case_by_pull_request(tmp_path):
     page = site / "cases" / f"{NEW_CASE}.html"
     assert NEW_TITLE in page.read_text("utf-8")
     assert f"{NEW_CASE}.html" in (site / "cases" / "index.html").read_text("utf-8")
-    assert NEW_TITLE in (site / "search" / "search_index.json").read_text("utf-8")
+    search_index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    titles = [doc["title"].replace("\u200b", "") for doc in search_index["docs"]  # jieba's word breaks
+              if doc["location"] == f"cases/{NEW_CASE}.html"]
+    assert titles == [NEW_TITLE]
 
 
 # ---------------------------------------------------------------- pre-commit
@@ -216,10 +221,14 @@ def _language_server(tmp_path_factory) -> Path:
 class _LanguageServer:
     """Just enough of the Language Server Protocol to open a document and ask questions about it."""
 
+    TIMEOUT = 60
+
     def __init__(self, server: Path, workspace: Path, settings: dict) -> None:
         self.settings = settings
         self.process = subprocess.Popen([str(server), "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL)
+        self.messages: queue.Queue[dict] = queue.Queue()
+        threading.Thread(target=self._read_messages, daemon=True).start()
         self.next_id = 0
         uri = workspace.as_uri()
         self.request("initialize", {"processId": None, "rootUri": uri, "workspaceFolders": [{"uri": uri, "name": "kb"}],
@@ -227,18 +236,25 @@ class _LanguageServer:
         self.notify("initialized", {})
         self.notify("workspace/didChangeConfiguration", {"settings": settings})
 
+    def _read_messages(self) -> None:
+        stream = self.process.stdout
+        while True:
+            length = 0
+            while (line := stream.readline()).strip():
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            if not line:
+                return
+            self.messages.put(json.loads(stream.read(length)))
+
     def send(self, message: dict) -> None:
         body = json.dumps({"jsonrpc": "2.0", **message}).encode()
         self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         self.process.stdin.flush()
 
     def receive(self) -> dict:
-        length = 0
-        while (line := self.process.stdout.readline().strip()):
-            name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        message = json.loads(self.process.stdout.read(length))
+        message = self.messages.get(timeout=self.TIMEOUT)
         if message.get("method") == "workspace/configuration":  # the server asks for the settings
             self.send({"id": message["id"], "result": [self.settings["yaml"]] * len(message["params"]["items"])})
         return message

@@ -2,9 +2,9 @@
 adoptions added, changed and removed, per carrier; carriers too.
 
 `diff_corpora(old, new)` compares two loaded corpora (pure, no git). `diff_revisions(root, base, head)`
-loads the files that differ between two git revisions (plus every carrier, for names) through the one
-loader and compares them; `head=None` means the working tree. `recent_changes(root, limit)` walks the
-first-parent history for the site's change feed. `render(diff, fmt)` gives text, Markdown or JSON.
+loads only the files that differ between two git revisions through the one loader and compares them;
+`head=None` means the working tree. `recent_changes(root, limit)` walks the first-parent history for
+the site's change feed. `render(diff, fmt)` gives text, Markdown or JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ from .dates import display as display_date
 from .diagnostics import Diagnostic
 from .fmt import child_schema
 from .i18n import current_lang, pick
-from .load import load_corpus
-from .model import INTERNAL, Adoption, Case, Corpus
+from .load import LoadResult, load_corpus
+from .model import INTERNAL, PUBLIC, Adoption, Case, Corpus
 from .paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
@@ -66,11 +66,13 @@ class RecordChange:
     id: str
     name: str  # case title or carrier name
     fields: tuple[FieldChange, ...] = ()
-    audience: str = "public"
+    audience: str = PUBLIC
 
 
 @dataclass(frozen=True)
 class AdoptionChange:
+    """One carrier's adoption record of one case, added, changed or removed."""
+
     kind: str
     carrier: str
     carrier_name: str
@@ -80,7 +82,7 @@ class AdoptionChange:
     new_status: str | None = None
     date: str | None = None
     fields: tuple[FieldChange, ...] = ()
-    audience: str = "public"
+    audience: str = PUBLIC
 
 
 @dataclass(frozen=True)
@@ -158,11 +160,13 @@ class RevisionChange:
 # ---------------------------------------------------------------- comparing two corpora
 
 
-def diff_corpora(old: Corpus, new: Corpus, unreadable: Collection[str] = ()) -> CorpusDiff:
+def diff_corpora(old: Corpus, new: Corpus, unreadable: Collection[str] = (),
+                 carrier_names: Mapping[str, str] | None = None) -> CorpusDiff:
     """Compare two loaded corpora. Ids in `unreadable` (files that failed to load on one side) are
-    neither added nor removed: their absence says nothing about the data."""
+    neither added nor removed: their absence says nothing about the data. `carrier_names` names the
+    carriers that neither corpus holds (when only the changed files were loaded)."""
     result = CorpusDiff()
-    names = {**{k: c.display_name for k, c in old.carriers.items()},
+    names = {**(carrier_names or {}), **{k: c.display_name for k, c in old.carriers.items()},
              **{k: c.display_name for k, c in new.carriers.items()}}
     for kind, case_id in _keyed_changes(old.cases, new.cases, unreadable, ignore=("adoptions",)):
         before, after = old.cases.get(case_id), new.cases.get(case_id)
@@ -337,10 +341,12 @@ def _diff_between(root: Path, base: tuple[str, str], head: tuple[str, str | None
         with tempfile.TemporaryDirectory(prefix="ftzkb-diff-") as tmp:
             old = _load_snapshot(root, base[1], changed, Path(tmp) / "old")
             new = _load_snapshot(root, head[1], changed, Path(tmp) / "new")
+            names = _carrier_names(root, (head[1], base[1]), _unnamed_carriers(old.corpus, new.corpus),
+                                   Path(tmp) / "names")
         sides = (("base", base[0], old), ("head", head[0], new))
-        problems = [LoadProblem(side, label, d) for side, label, loaded in sides
-                    for d in loaded.diagnostics if d.file in changed]
-        result = diff_corpora(old.corpus, new.corpus, unreadable={Path(p.diagnostic.file).stem for p in problems})
+        problems = [LoadProblem(side, label, d) for side, label, loaded in sides for d in loaded.diagnostics]
+        unreadable = {Path(p.diagnostic.file).stem for p in problems}
+        result = diff_corpora(old.corpus, new.corpus, unreadable, names)
         result.problems = problems
     result.base, result.head = base[0], head[0]
     return result
@@ -361,21 +367,33 @@ def _is_data_file(name: str) -> bool:
     return name.isprintable() and len(parts) == 2 and parts[0] in _DATA_DIRS and parts[1].endswith(".yaml")
 
 
-def _load_snapshot(root: Path, sha: str | None, changed: set[str], into: Path):
-    """The changed files and every carrier (for names) as they were at `sha`, loaded by the one loader."""
+def _load_snapshot(root: Path, sha: str | None, names: set[str], into: Path) -> LoadResult:
+    """Only the given files as they were at `sha` (None: on disk), loaded by the one loader; a diff
+    costs what changed, not the size of the corpus."""
     for directory in _DATA_DIRS:
         (into / directory).mkdir(parents=True)
-    wanted = changed | set(_carriers_at(root, sha))
-    for name, content in _read_files(root, sha, sorted(wanted)):
+    for name, content in _read_files(root, sha, sorted(names)):
         (into / name).write_bytes(content)
     return load_corpus(into)
 
 
-def _carriers_at(root: Path, sha: str | None) -> list[str]:
-    if sha is None:
-        return [f"{CARRIERS_DIRNAME}/{p.name}" for p in (root / CARRIERS_DIRNAME).glob("*.yaml")]
-    listing = _git(root, "ls-tree", "-z", "--name-only", sha, "--", f"{CARRIERS_DIRNAME}/").split("\0")
-    return [name for name in listing if _is_data_file(name)]
+def _unnamed_carriers(*corpora: Corpus) -> set[str]:
+    """Carriers the changed cases refer to but whose own files did not change (so were not loaded)."""
+    referenced = {ref for corpus in corpora for case in corpus.cases.values()
+                  for ref in (case.origin_carrier, *(a.carrier for a in case.adoptions))}
+    return {ref for ref in referenced if not any(ref in corpus.carriers for corpus in corpora)}
+
+
+def _carrier_names(root: Path, revisions: tuple[str | None, str], wanted: set[str], into: Path) -> dict[str, str]:
+    """Display names of `wanted` carriers, from the newer revision or else the older one."""
+    names: dict[str, str] = {}
+    for index, sha in enumerate(revisions):
+        missing = {f"{CARRIERS_DIRNAME}/{carrier}.yaml" for carrier in wanted - names.keys()}
+        if not missing:
+            break
+        loaded = _load_snapshot(root, sha, {name for name in missing if _is_data_file(name)}, into / str(index))
+        names.update({k: c.display_name for k, c in loaded.corpus.carriers.items()})
+    return names
 
 
 def _read_files(root: Path, sha: str | None, names: list[str]) -> Iterator[tuple[str, bytes]]:
@@ -469,6 +487,7 @@ def _git_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 FORMATS = ("text", "markdown", "json")
 _MARKS = {ADDED: "+", CHANGED: "~", REMOVED: "-"}
+_SECTIONS = (("cases", "案例", "cases"), ("adoptions", "复制推广记录", "adoptions"), ("carriers", "载体", "carriers"))
 # Contributed text always lands mid-line here, so only inline syntax needs escaping.
 _MARKDOWN_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|~"},
                                    "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
@@ -485,6 +504,8 @@ def render(diff: CorpusDiff, fmt: str = "text", lang: str | None = None) -> str:
 
 class _Text:
     """Plain text for a terminal. `_Markdown` changes only how the pieces look."""
+
+    limit: int | None = None  # most items listed per section
 
     def __init__(self, lang: str | None) -> None:
         self.lang = lang or current_lang()
@@ -506,35 +527,47 @@ class _Text:
         return lines
 
     def overview(self, diff: CorpusDiff) -> list[str]:
-        rows = [(self.t("案例", "cases"), "cases"), (self.t("复制推广记录", "adoptions"), "adoptions"),
-                (self.t("载体", "carriers"), "carriers")]
-        counts = [(label, [diff.count(items, kind) for kind in _KIND_ORDER]) for label, items in rows]
         words = [self.t(*_KIND_WORDS[kind]) for kind in _KIND_ORDER]
-        return [f"{label}{self.t('：', ': ')}" + self.t("，", ", ").join(f"{w} {n}" for w, n in zip(words, numbers,
-                                                                                                  strict=True))
-                for label, numbers in counts if any(numbers)]
+        lines = []
+        for items, zh, en in _SECTIONS:
+            numbers = [diff.count(items, kind) for kind in _KIND_ORDER]
+            if any(numbers):
+                counts = self.t("，", ", ").join(f"{w} {n}" for w, n in zip(words, numbers, strict=True))
+                lines.append(f"{self.t(zh, en)}{self.t('：', ': ')}{counts}")
+        return lines
 
     def records(self, changes: list[RecordChange], heading: str) -> list[str]:
         if not changes:
             return []
         lines = [self.heading(heading, 3)]
-        for change in changes:
+        for change in changes[:self.limit]:
             lines.append(self.item(change.kind, self.name(change.name, change.id)))
             lines += [self.detail(self.field(f)) for f in change.fields]
-        return lines
+        return lines + self.more(len(changes))
 
     def adoptions(self, diff: CorpusDiff) -> list[str]:
         if not diff.adoptions:
             return []
         lines = [self.heading(self.t("复制推广记录（按载体）", "Adoptions, per carrier"), 3)]
+        listed = 0
         for carrier, name, changes in diff.adoptions_by_carrier():
+            if self.limit is not None and listed >= self.limit:
+                break
             lines.append(self.heading(self.name(name, carrier), 4))
-            for change in changes:
+            for change in changes[:None if self.limit is None else self.limit - listed]:
                 what = self.t("；", "; ").join(self.field(f) for f in change.fields) if change.kind == CHANGED \
                     else self.status_and_date(change)
                 lines.append(self.item(change.kind, f"{self.name(change.case_title, change.case)}"
                                                     f"{self.t('：', ': ')}{what}", nested=True))
-        return lines
+                listed += 1
+        return lines + self.more(len(diff.adoptions))
+
+    def more(self, total: int) -> list[str]:
+        if self.limit is None or total <= self.limit:
+            return []
+        hidden = total - self.limit
+        return [self.t(f"……另有 {hidden} 项未列出（完整列表：ftzkb diff 的 text 或 json 输出）",
+                       f"… {hidden} more not listed (full list: ftzkb diff as text or json)")]
 
     def status_and_date(self, change: AdoptionChange) -> str:
         status = vocab.label("adoption_status", change.new_status or change.old_status or "unknown", self.lang)
@@ -589,14 +622,15 @@ class _Text:
 
 
 class _Markdown(_Text):
-    """GitHub/Gitea-flavoured Markdown; every piece of contributed text is escaped."""
+    """GitHub/Gitea-flavoured Markdown; every piece of contributed text is escaped. Long lists are cut
+    (a step summary is limited to 1 MiB, and a reviewer reads the first few hundred lines anyway)."""
+
+    limit = 300
 
     def overview(self, diff: CorpusDiff) -> list[str]:
         header = "| | " + " | ".join(self.t(*_KIND_WORDS[kind]) for kind in _KIND_ORDER) + " |"
-        rows = [(self.t("案例", "Cases"), "cases"), (self.t("复制推广记录", "Adoptions"), "adoptions"),
-                (self.t("载体", "Carriers"), "carriers")]
-        body = [f"| {label} | " + " | ".join(str(diff.count(items, kind)) for kind in _KIND_ORDER) + " |"
-                for label, items in rows]
+        body = [f"| {self.t(zh, en.capitalize())} | " + " | ".join(str(diff.count(items, kind)) for kind in _KIND_ORDER)
+                + " |" for items, zh, en in _SECTIONS]
         return ["", header, "|---|---:|---:|---:|", *body]
 
     def heading(self, text: str, level: int) -> str:
@@ -608,9 +642,6 @@ class _Markdown(_Text):
 
     def detail(self, text: str) -> str:
         return f"  - {text}"
-
-    def name(self, name: str, record_id: str) -> str:
-        return f"{self.escape(name)}{self.paren(self.code(record_id))}"
 
     def code(self, text: str) -> str:
         return "`" + text.replace("`", "'").replace("\n", " ") + "`"

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = REPO_ROOT / "schema"
+# In a checkout (editable install) the schemas are the repository's own; an installed
+# package (e.g. as a pre-commit hook in another repository) carries a copy.
+SCHEMA_DIR = REPO_ROOT / "schema" if (REPO_ROOT / "schema").is_dir() else Path(__file__).parent / "schema"
 CASES_DIRNAME = "cases"
 CARRIERS_DIRNAME = "carriers"
 

@@ -6,7 +6,7 @@ import click
 
 from ..diff import FORMATS, DiffError, diff_revisions, render
 from ..i18n import current_lang
-from .common import corpus_root, fail, root_option
+from .common import corpus_root, fail, format_option, root_option
 
 
 @click.command(epilog="""\b
@@ -25,8 +25,7 @@ from .common import corpus_root, fail, root_option
 @click.option("--merge-base", is_flag=True,
               help="与两者的共同祖先比较（即拉取请求的改动） / compare with the common ancestor (what a pull request "
                    "changes)")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option(*FORMATS)
 @root_option
 def command(base, head, merge_base, fmt, root):
     """两个版本之间数据的变化：新增、修改（哪些字段）、删除的案例，按载体列出的复制推广记录。
