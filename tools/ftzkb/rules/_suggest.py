@@ -40,7 +40,8 @@ def _hint(near: list[str]) -> tuple[str, str]:
 
 def hint_among(wrong: str, choices: Mapping[str, Iterable[str]]) -> tuple[str, str]:
     """Did-you-mean over any ids with their names (vocabulary values and labels, carriers from an index)."""
-    by_name = [key for key, names in choices.items() if len(wrong) >= 2 and any(wrong in name for name in names if name)]
+    by_name = [key for key, names in choices.items()
+               if len(wrong) >= 2 and any(wrong in name for name in names if name)]
     spelled = {key: key for key in choices} | {name: key for key, names in choices.items() for name in names if name}
     close = [spelled[s] for s in difflib.get_close_matches(wrong, list(spelled), n=6, cutoff=0.5)]
     return _hint(list(dict.fromkeys(by_name or close))[:3])

@@ -23,7 +23,8 @@ TEXT_FIELDS: dict[str, float] = {
     "title": 5.0, "tags": 3.0, "summary": 2.0, "title_en": 2.0, "problem": 1.0, "measures": 1.0,
     "outcomes": 1.0, "note": 0.7,
 }
-SHORT_FIELDS = ("title", "tags")  # fields that also index the last character of each run
+SHORT_FIELDS = ("title", "tags")
+LATIN_ONLY_FIELDS = ("title_en",)  # not searched for Han words  # fields that also index the last character of each run
 PINYIN_FIELDS: dict[str, float] = {"pinyin": 3.0, "initials": 3.0}
 # Stored text a snippet may come from, in order of preference.
 SNIPPET_FIELDS = ("summary", "measures", "outcomes", "problem", "tags", "note")
@@ -49,7 +50,8 @@ def case_document(case: Case, corpus: Corpus, path: str) -> dict[str, Any]:
     origin = corpus.carriers.get(case.origin_carrier)
     start = case.start
     full, initials = pinyin_tokens([case.title], case.tags)
-    notes = [corpus.carrier_name(case.origin_carrier), origin.name if origin else None, case.origin_unit, case.note, case.preconditions_note, case.lifecycle_note,
+    notes = [corpus.carrier_name(case.origin_carrier), origin.name if origin else None, case.origin_unit,
+             case.note, case.preconditions_note, case.lifecycle_note,
              *(r.document for r in case.recognitions), *(r.issuer for r in case.recognitions),
              *(s.title for s in case.sources)]
     document = {
@@ -63,7 +65,7 @@ def case_document(case: Case, corpus: Corpus, path: str) -> dict[str, Any]:
         "category": ",".join(case.categories), "recognition": ",".join(_recognition_keys(case)),
         "status": case.lifecycle, "started": case.started,
     }
-    if start is not None and not start.no_later_than:
+    if start is not None:  # "<=2020-08" counts as 2020: known by then, the nearest year the data gives
         document["year"] = start.year
     return document
 
@@ -75,7 +77,8 @@ def carrier_document(carrier: Carrier, path: str) -> dict[str, Any]:
         "key": doc_key(CARRIER, carrier.id), "kind": CARRIER, "id": carrier.id, "path": path,
         "title": carrier.name, "title_en": carrier.name_en or "", "tags": carrier.short_name or "",
         "summary": _text(carrier.note),
-        "note": _join([carrier.city, carrier.province, *figures, *(event for _, event in carrier.dates), *(s.title for s in carrier.sources)]),
+        "note": _join([carrier.city, carrier.province, *figures, *(event for _, event in carrier.dates),
+                       *(s.title for s in carrier.sources)]),
         "pinyin": " ".join(full), "initials": " ".join(initials),
         "title_syllables": aligned_syllables(carrier.name), "carrier_type": ",".join(carrier.types),
     }

@@ -5,7 +5,7 @@ or names, year ranges) and the whoosh filter query they become. They work from s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 
 from ..vocab import vocab
@@ -50,6 +50,24 @@ VOCABULARY_FILTERS = {
     "status": ("status", "lifecycle_status"),
 }
 CASE_ONLY = ("origin", "category", "suits", "recognition", "status", "year_from", "year_to")
+
+
+def make_filters(*, origin: Iterable[str] = (), category: Iterable[str] = (), carrier_type: Iterable[str] = (),
+                 suits: Iterable[str] = (), recognition: Iterable[str] = (), status: Iterable[str] = (),
+                 year: str | None = None, kind: str | None = None,
+                 carriers: Callable[[], Mapping[str, Iterable[str]]] = dict) -> Filters:
+    """Filters from what a user typed: vocabulary values or labels, carrier ids or names (looked up
+    in `carriers()`, id -> names, only when needed), a year range. Raises FilterError."""
+    given = {"category": category, "carrier_type": carrier_type, "suits": suits, "recognition": recognition,
+             "status": status}
+    chosen = {name: tuple(dict.fromkeys(resolve_vocabulary(VOCABULARY_FILTERS[name][1], value) for value in values))
+              for name, values in given.items()}
+    known = carriers() if origin else {}
+    origins = tuple(dict.fromkeys(cid for value in origin for cid in resolve_carrier(value, known)))
+    low, high = parse_years(year) if year else (None, None)
+    if kind not in (None, *KINDS):
+        raise FilterError(f"未知的类别“{kind}”：应为 case 或 carrier", f"unknown kind '{kind}': use case or carrier")
+    return Filters(origin=origins, year_from=low, year_to=high, kind=kind, **chosen)
 
 
 def resolve_vocabulary(vocabulary: str, given: str) -> str:

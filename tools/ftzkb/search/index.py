@@ -167,7 +167,7 @@ def _judge(root: Path) -> _Verdict:
     return _Verdict("touched" if moved else "fresh", manifest, stats, hashes)
 
 
-_checked: dict[Path, tuple[float, tuple[int, ...]]] = {}
+_checked: dict[Path, tuple[float, tuple[int, ...], int]] = {}  # root -> (when, directory marks, documents)
 
 
 def _directory_marks(root: Path) -> tuple[int, ...]:
@@ -181,13 +181,16 @@ def _directory_marks(root: Path) -> tuple[int, ...]:
     return tuple(marks)
 
 
-def _recently_checked(root: Path) -> bool:
+def _recent_check(root: Path) -> int | None:
+    """The number of documents, if this process found the index fresh a moment ago."""
     seen = _checked.get(root.resolve())
-    return seen is not None and time.monotonic() - seen[0] < RECHECK_SECONDS and seen[1] == _directory_marks(root)
+    if seen is not None and time.monotonic() - seen[0] < RECHECK_SECONDS and seen[1] == _directory_marks(root):
+        return seen[2]
+    return None
 
 
-def _remember_check(root: Path) -> None:
-    _checked[root.resolve()] = (time.monotonic(), _directory_marks(root))
+def _remember_check(root: Path, documents: int) -> None:
+    _checked[root.resolve()] = (time.monotonic(), _directory_marks(root), documents)
 
 
 # --- the entry point -----------------------------------------------------------------------------
@@ -198,13 +201,13 @@ def ensure_index(root: Path, rebuild: bool = False, progress: Progress | None = 
     """Bring the index up to date with the corpus (or rebuild it) and say what was done."""
     root = Path(root)
     start = time.perf_counter()
-    if not rebuild and _recently_checked(root):
-        return IndexReport("fresh")
+    if not rebuild and (documents := _recent_check(root)) is not None:
+        return IndexReport("fresh", documents=documents)
     verdict = _judge(root)
     if rebuild:
         verdict.state = reason
     if verdict.state == "fresh":
-        _remember_check(root)
+        _remember_check(root, len(verdict.manifest.docs))
         return IndexReport("fresh", documents=len(verdict.manifest.docs))
     with _writer_lock(root) as acquired:
         if not acquired:
@@ -212,12 +215,20 @@ def ensure_index(root: Path, rebuild: bool = False, progress: Progress | None = 
         if not rebuild:
             verdict = _judge(root)  # another process may have brought it up to date while we waited
         report = _act(root, verdict, progress)
-    _remember_check(root)
+    _remember_check(root, report.documents)
     report.seconds = round(time.perf_counter() - start, 3)
     return report
 
 
 def _act(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexReport:
+    try:
+        return _bring_up_to_date(root, verdict, progress)
+    except OSError as exc:  # disk full, permissions: say so instead of a traceback
+        raise IndexProblem(f"无法写入检索索引 {index_dir(root)}：{exc.strerror or exc}",
+                           f"cannot write the search index {index_dir(root)}: {exc.strerror or exc}") from None
+
+
+def _bring_up_to_date(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexReport:
     if verdict.state == "fresh":
         return IndexReport("fresh", documents=len(verdict.manifest.docs))
     if verdict.state == "touched":
@@ -268,7 +279,7 @@ def _record_touches(root: Path, verdict: _Verdict) -> None:
     manifest = verdict.manifest
     for rel, digest in verdict.hashes.items():
         manifest.files[rel] = [*verdict.stats[rel], digest]
-    _write_manifest(index_dir(root), manifest)
+    manifest.write(index_dir(root))
 
 
 def _file_table(root: Path, verdict: _Verdict) -> dict[str, list]:
@@ -322,6 +333,7 @@ def _documents(root: Path, files: dict[str, list]) -> tuple[dict[str, tuple[str,
 def _rebuild(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexReport:
     from whoosh.index import create_in
 
+    from ..load import paused_gc
     from .documents import schema
 
     if progress:
@@ -334,11 +346,10 @@ def _rebuild(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexR
     fresh = final.with_name(f"{final.name}.new-{os.getpid()}")
     try:
         fresh.mkdir(parents=True)
-        writer = _writer(create_in(str(fresh), schema()), len(docs))
-        for _, build in docs.values():
-            writer.add_document(**build())
-        writer.commit()
-        _write_manifest(fresh, Manifest(fingerprint(), files, {key: sig for key, (sig, _) in docs.items()}))
+        with paused_gc(), _writing(_writer(create_in(str(fresh), schema()), len(docs))) as writer:
+            for _, build in docs.values():
+                writer.add_document(**build())
+        Manifest(fingerprint(), files, {key: sig for key, (sig, _) in docs.items()}).write(fresh)
         _swap(fresh, final)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -357,13 +368,12 @@ def _update(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexRe
         if progress:
             progress(f"正在更新检索索引（{len(changed) + len(removed)} 条）…",
                      f"updating the search index ({len(changed) + len(removed)} documents)…")
-        writer = _writer(open_dir(str(index_dir(root))), len(changed))
-        for key in removed:
-            writer.delete_by_term("key", key)
-        for key in changed:
-            writer.update_document(**docs[key][1]())
-        writer.commit()
-    _write_manifest(index_dir(root), Manifest(fingerprint(), files, {key: sig for key, (sig, _) in docs.items()}))
+        with _writing(_writer(open_dir(str(index_dir(root))), len(changed))) as writer:
+            for key in removed:
+                writer.delete_by_term("key", key)
+            for key in changed:
+                writer.update_document(**docs[key][1]())
+    Manifest(fingerprint(), files, {key: sig for key, (sig, _) in docs.items()}).write(index_dir(root))
     added = sum(key not in manifest.docs for key in changed)
     return IndexReport("updated", added=added, updated=len(changed) - added, removed=len(removed),
                        documents=len(docs), skipped=skipped)
@@ -375,7 +385,7 @@ def _writer(ix, documents: int):
     from ..load import _worker_count
     from .analyzer import QuickCodec
 
-    options = {"limitmb": 256, "compound": False, "codec": QuickCodec()}
+    options = {"limitmb": 1024, "compound": False, "codec": QuickCodec()}
     workers = _worker_count(documents)
     if workers > 1:
         return ix.writer(procs=workers, multisegment=True, **options)
@@ -384,12 +394,15 @@ def _writer(ix, documents: int):
     return writer
 
 
-def _write_manifest(directory: Path, manifest: Manifest) -> None:
+@contextlib.contextmanager
+def _writing(writer) -> Iterator:
+    """Commit when the block succeeds; otherwise cancel, which releases whoosh's own write lock."""
     try:
-        manifest.write(directory)
-    except OSError as exc:
-        raise IndexProblem(f"无法写入检索索引 {directory}：{exc.strerror or exc}",
-                           f"cannot write the search index {directory}: {exc.strerror or exc}") from None
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 def _swap(fresh: Path, final: Path) -> None:

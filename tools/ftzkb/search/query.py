@@ -3,15 +3,17 @@
 The syntax is forgiving: words separated by spaces must all match; `OR` (or `|`, 或) between two
 words lets either match; `-word` or `NOT word` excludes; "quoted words" must occur exactly as
 written; `field:word` searches one field (标题/title, 摘要/summary, 问题/problem, 做法/measures,
-成效/outcomes, 标签/tags, 备注/note; 地点/place searches the notes,
-which hold the origin carrier's name). Nothing a user types raises an error: stray
-quotes close at the end, lone operators are dropped, characters that are neither Han, Latin nor
-digits (emoji, symbols) are ignored, over-long queries are cut. Each notice says what was done.
+成效/outcomes, 标签/tags, 备注/note; 地点/place also searches the notes, which hold the origin
+carrier's name). Nothing a user types raises an error: stray quotes close at the end, lone
+operators are dropped, characters that are neither Han, Latin nor digits (emoji, symbols) are
+ignored, over-long queries are cut. Each notice says what was done.
 
-A Han word matches when the field holds all of its bigrams (so 多式联运 and its part 联运 both
-work); bigrams that occur nowhere in the index are not required (研发物品白名单 still finds
-研发用物品进口“白名单”). A query that then matches nothing is run again as "any of these words",
-ranked by how many match, and its hits are marked partial.
+A Han word matches a field holding the bigrams that cover it (多式联运 needs 多式 and 联运, so
+the compound and its part 联运 both work); bigrams that occur nowhere in the index are not
+required (研发物品白名单 still finds 研发用物品进口“白名单”). Latin words also search the pinyin
+of titles and tags. A query that then matches nothing is run again as "any of these words",
+ranked by how many match, and its hits are marked partial. Hits holding a whole query word in
+their title, tags or summary are ranked up.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .documents import PINYIN_FIELDS, SNIPPET_FIELDS, TEXT_FIELDS
+from whoosh.query import And, AndNot, Every, NullQuery, Or, Prefix, Query
+from whoosh.query import Term as WTerm
+
+from .documents import LATIN_ONLY_FIELDS, PINYIN_FIELDS, SNIPPET_FIELDS, TEXT_FIELDS
 from .filters import Filters
 from .snippets import Snippet, best_snippet, needles, spans_in
 from .text import bigrams, fold, runs
 
 MAX_QUERY_CHARS = 200
-CANDIDATES = 60  # hits re-ranked and checked for exact phrases, per search
+CANDIDATES = 20  # hits re-ranked and checked for exact phrases, per search
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "title_en"), "标题": ("title", "title_en"), "题目": ("title", "title_en"),
     "名称": ("title", "title_en"), "summary": ("summary",), "摘要": ("summary",), "概要": ("summary",),
@@ -41,6 +46,7 @@ NOT_WORDS = {"NOT", "!"}
 NEGATION = ("-", "－", "!")
 OPENING_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
 _SPACE = re.compile(r"\s+")
+_LEADING_MARKS = re.compile(r"^\W+")  # “关助融” sorts under g
 _FIELD_PREFIX = re.compile(r"([^:：]+)[:：](.*)", re.S)
 # Exact-occurrence bonus in re-ranking, per field where the whole Han word appears.
 _EXACT_BONUS = {"title": 1.0, "tags": 0.6, "summary": 0.3}
@@ -105,7 +111,8 @@ class Hit:
 @dataclass
 class SearchResult:
     hits: list[Hit]
-    total: int
+    total: int  # hits found; with `complete` False, at least this many
+    complete: bool = True
     partial: bool = False
     notices: list[Notice] = field(default_factory=list)
     index: object = None  # the IndexReport of the freshness check
@@ -193,42 +200,65 @@ def _note_dropped(parsed: ParsedQuery, dropped: list[str]) -> None:
 # --- building whoosh queries --------------------------------------------------------------------
 
 
-def _fields_of(term: Term) -> tuple[str, ...]:
-    return term.fields or tuple(TEXT_FIELDS)
+def _fields_of(term: Term, han: bool = True) -> tuple[str, ...]:
+    if term.fields:
+        return term.fields
+    return tuple(f for f in TEXT_FIELDS if han is False or f not in LATIN_ONLY_FIELDS)
+
+
+class UnionOr(Or):
+    """An Or whose matcher walks the postings instead of first loading every match into arrays
+    (whoosh's choice for small segments, and slow for common words)."""
+
+    matcher_type = Or.DEFAULT_MATCHER
+
+
+def _union(queries: list) -> Query:
+    return queries[0] if len(queries) == 1 else UnionOr(queries)
 
 
 def _run_clause(run_text: str, han: bool, fields: tuple[str, ...], reader, pinyin: bool):
     """The query for one Han run or Latin word, or None when it cannot match anything."""
-    from whoosh.query import And, Or, Prefix, Term as WTerm
-
     if han and len(run_text) == 1:
-        return Or([q for f in fields for q in (WTerm(f, run_text), Prefix(f, run_text))])
+        return _union([q for f in fields for q in (WTerm(f, run_text), Prefix(f, run_text))])
     units = bigrams(run_text) if han else [run_text]
-    present = [u for u in units if any(reader.doc_frequency(f, u) for f in fields)]
+    present = covering([u if any(reader.doc_frequency(f, u) for f in fields) else None for u in units])
     if not present:
         return _pinyin_clause(run_text) if pinyin and not han else None
-    per_field = [And([WTerm(f, u) for u in present]) for f in fields]
+    per_field = [And([WTerm(f, u) for u in present]) if len(present) > 1 else WTerm(f, present[0]) for f in fields
+                 if all(reader.doc_frequency(f, u) for u in present)]
     if pinyin and not han:
         per_field.append(_pinyin_clause(run_text))
-    return Or([q for q in per_field if q is not None])
+    per_field = [q for q in per_field if q is not None]
+    return _union(per_field) if per_field else None
+
+
+def covering(pairs: list[str | None]) -> list[str]:
+    """Enough of a run's bigrams to cover each of its characters once (知识产权质押融资 → 知识 产权
+    质押 融资, not all seven): as selective, and whoosh intersects half as many postings. None marks
+    a bigram that occurs nowhere in the index, which is not required."""
+    chosen, covered = [], set()
+    for i, pair in enumerate(pairs):
+        if pair is None:
+            continue
+        next_missing = i + 1 == len(pairs) or pairs[i + 1] is None
+        if i not in covered or (i + 1 not in covered and next_missing):
+            chosen.append(pair)
+            covered |= {i, i + 1}
+    return chosen
 
 
 def _pinyin_clause(word: str):
-    from whoosh.query import Or, Prefix
-
     if len(word) < 2 or not word.isalpha():
         return None
-    return Or([Prefix(f, word, constantscore=False) for f in PINYIN_FIELDS])
+    return _union([Prefix(f, word, constantscore=False) for f in PINYIN_FIELDS])
 
 
 def term_query(term: Term, reader):
     """All runs of the term must match (多式lianyun = 多式 and lianyun); None if one cannot."""
-    from whoosh.query import And
-
-    fields = _fields_of(term)
     clauses = []
     for run in runs(term.text):
-        clause = _run_clause(run.text, run.han, fields, reader, pinyin=term.fields is None)
+        clause = _run_clause(run.text, run.han, _fields_of(term, run.han), reader, pinyin=term.fields is None)
         if clause is None:
             return None
         clauses.append(clause)
@@ -236,23 +266,23 @@ def term_query(term: Term, reader):
 
 
 def strict_query(parsed: ParsedQuery, reader):
-    from whoosh.query import And, AndNot, Every, NullQuery, Or
-
     groups = []
     for group in parsed.groups:
         alternatives = [q for q in (term_query(t, reader) for t in group) if q is not None]
         if not alternatives:
             return NullQuery
-        groups.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+        groups.append(_union(alternatives))
     positive = And(groups) if len(groups) > 1 else (groups[0] if groups else Every())
+    return _without_excluded(positive, parsed, reader)
+
+
+def _without_excluded(query: Query, parsed: ParsedQuery, reader) -> Query:
     excluded = [q for q in (term_query(t, reader) for t in parsed.excluded) if q is not None]
-    return AndNot(positive, Or(excluded)) if excluded else positive
+    return AndNot(query, _union(excluded)) if excluded else query
 
 
-def loose_query(parsed: ParsedQuery):
+def loose_query(parsed: ParsedQuery, reader):
     """Any word of the query, ranked by how many match (the fallback when nothing matches all)."""
-    from whoosh.query import AndNot, Or, Term as WTerm
-
     words = {(run.text, term.fields or tuple(TEXT_FIELDS)) for term in parsed.positive_terms
              for run in runs(term.text)}
     clauses = [WTerm(f, unit) for text, fields in sorted(words) for unit in (bigrams(text) or [text])
@@ -260,9 +290,7 @@ def loose_query(parsed: ParsedQuery):
     clauses += [c for text, fields in sorted(words) if (c := _pinyin_clause(text)) is not None]
     if not clauses:
         return None
-    loose = Or(clauses, scale=0.9)
-    return loose if not parsed.excluded else AndNot(loose, Or([WTerm(f, t.text) for t in parsed.excluded
-                                                                 for f in _fields_of(t)]))
+    return _without_excluded(Or(clauses, scale=0.9), parsed, reader)
 
 
 # --- running -----------------------------------------------------------------------------------
@@ -290,6 +318,19 @@ def run_search(root: Path, text: str, filters: Filters | None = None, limit: int
     return result
 
 
+def indexed_carriers(root: Path) -> dict[str, list[str]]:
+    """Carrier id -> its names, from the index (so filters resolve names without loading the corpus)."""
+    from .index import ensure_index
+    from .reader import with_searcher
+
+    ensure_index(root)
+    def read(searcher) -> dict[str, list[str]]:
+        return {doc["id"]: [doc.get("title", ""), *(doc.get("tags") or "").split("\n")]
+                for doc in searcher.documents(kind="carrier")}
+
+    return with_searcher(root, read)
+
+
 def _nothing_searchable(parsed: ParsedQuery) -> Notice:
     zh, en = parsed.notices[-1]
     return f"没有可检索的内容。{zh}", f"nothing to search for. {en}"
@@ -300,10 +341,11 @@ def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> Sear
 
     only = filter_query(filters)
     reader = searcher.reader()
-    results = searcher.search(strict_query(parsed, reader), limit=max(CANDIDATES, limit), filter=only)
+    candidates = max(CANDIDATES, limit) if parsed.groups else None  # filters alone: all, to sort by title
+    results = searcher.search(strict_query(parsed, reader), limit=candidates, filter=only)
     partial = False
-    if results.is_empty() and parsed.groups and (loose := loose_query(parsed)) is not None:
-        results = searcher.search(loose, limit=max(CANDIDATES, limit), filter=only)
+    if results.is_empty() and parsed.groups and (loose := loose_query(parsed, reader)) is not None:
+        results = searcher.search(loose, limit=candidates, filter=only)
         partial = not results.is_empty()
     phrases = [t for t in parsed.positive_terms if t.phrase]
     wanted = needles(t.text for t in parsed.positive_terms)
@@ -313,12 +355,18 @@ def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> Sear
         if phrases and not all(_has_phrase(stored, t) for t in phrases):
             continue
         ranked.append((hit.score * (1 + _exact_bonus(stored, parsed)), stored))
-    ranked.sort(key=lambda pair: -pair[0])
-    total = len(ranked) if len(ranked) < results.scored_length() or phrases else len(results)
+    if parsed.groups:
+        ranked.sort(key=lambda pair: -pair[0])
+    else:  # filters alone rank nothing: list by title, in pinyin order
+        from ..collate import pinyin_key
+
+        ranked.sort(key=lambda pair: pinyin_key(_LEADING_MARKS.sub("", pair[1].get("title", ""))))
+    # else more matched than were ranked (counting them all would cost a second pass)
+    complete = candidates is None or results.scored_length() < candidates
     hits = [_hit(stored, score, wanted, parsed, partial) for score, stored in ranked[:limit]]
     notices = [("没有完全匹配的结果；以下结果只包含部分检索词", "nothing matches every word; these hits match some")
                ] if partial else []
-    return SearchResult(hits, total, partial, notices)
+    return SearchResult(hits, len(ranked), complete, partial, notices)
 
 
 def _has_phrase(stored: dict, term: Term) -> bool:

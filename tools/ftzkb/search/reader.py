@@ -3,9 +3,7 @@ index changed, and rebuilt once when it turns out to be corrupt."""
 
 from __future__ import annotations
 
-import pickle
-import struct
-import zlib
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -17,25 +15,20 @@ T = TypeVar("T")
 _open: dict[Path, tuple[tuple[int, int], object]] = {}  # index directory -> (manifest identity, searcher)
 
 
-def _corruption_errors() -> tuple[type[BaseException], ...]:
-    """What whoosh raises on damaged files: unreadable or truncated parts, wrong pickles, bad offsets."""
-    from whoosh.index import IndexError as WhooshIndexError
-
-    return (WhooshIndexError, OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error,
-            pickle.UnpicklingError)
-
-
 def with_searcher(root: Path, work: Callable[[object], T], progress: Progress | None = None) -> T:
-    """Run `work(searcher)`; a corrupt index is rebuilt and the work run again, once."""
-    errors = _corruption_errors()
+    """Run `work(searcher)`; a corrupt index is rebuilt and the work run again, once.
+
+    Damaged index files make whoosh raise nearly anything (its own errors, bare Exception,
+    TypeError from a garbled length, struct and pickle errors), so any exception counts as
+    corruption here; if it happens again on a fresh index it is reported, not hidden."""
     try:
         return work(_searcher(root))
-    except errors:
+    except Exception:
         _forget(root)
     ensure_index(root, rebuild=True, progress=progress, reason="corrupt")
     try:
         return work(_searcher(root))
-    except errors as exc:
+    except Exception as exc:
         _forget(root)
         raise IndexProblem(f"检索索引已损坏且无法重建：{exc}；请删除 {index_dir(root)} 后重试",
                            f"the search index is corrupt and could not be rebuilt: {exc}; "
@@ -65,7 +58,5 @@ def _searcher(root: Path):
 def _forget(root: Path) -> None:
     cached = _open.pop(index_dir(root).resolve(), None)
     if cached is not None:
-        try:
+        with contextlib.suppress(Exception):  # closing a searcher over damaged files may fail too; it is dropped
             cached[1].close()
-        except Exception:  # closing a searcher over damaged files may fail too; it is dropped anyway
-            pass

@@ -26,12 +26,13 @@ class Snippet:
 
 
 def needles(terms: Iterable[str]) -> list[str]:
-    """What to look for in text: each Han run with its bigrams, and each Latin/digit word."""
+    """What to look for in text: each Han run, the bigrams of longer runs (多式联运 → 联运; a
+    three-character word's halves would mostly mark noise), and each Latin/digit word."""
     found: list[str] = []
     for term in terms:
         for run in runs(term):
             found.append(run.text)
-            if run.han and len(run.text) > 2:
+            if run.han and len(run.text) > 3:
                 found.extend(bigrams(run.text))
     return sorted(set(found), key=len, reverse=True)
 
@@ -72,18 +73,15 @@ def _merge(covered: bytearray) -> list[Span]:
 
 def best_snippet(texts: dict[str, str], wanted: list[str], order: Iterable[str], width: int = WIDTH) -> Snippet | None:
     """The window of `width` characters with the most highlighted text, from the first field (in
-    `order`) that has the most; else the start of the first non-empty field."""
-    best: tuple[int, str, list[Span]] | None = None
+    `order`) where a query word occurs; else the start of the first non-empty field."""
+    order = list(order)
     for field in order:
         text = texts.get(field) or ""
         spans = spans_in(text, wanted) if text else []
-        covered = sum(end - start for start, end in spans)
-        if spans and (best is None or covered > best[0]):
-            best = (covered, field, spans)
-    if best is None:
-        field = next((f for f in order if texts.get(f)), None)
-        return None if field is None else window(field, texts[field], [], width)
-    return window(best[1], texts[best[1]], best[2], width)
+        if spans:
+            return window(field, text, spans, width)
+    field = next((f for f in order if texts.get(f)), None)
+    return None if field is None else window(field, texts[field], [], width)
 
 
 def window(field: str, text: str, spans: list[Span], width: int = WIDTH) -> Snippet:

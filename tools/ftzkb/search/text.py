@@ -53,8 +53,13 @@ def bigrams(han: str) -> list[str]:
 def units(text: str) -> list[str]:
     """The words of `text` as the index sees them: Han bigrams and Latin/digit words."""
     found: list[str] = []
-    for run in runs(text):
-        found.extend(bigrams(run.text) if run.han else [run.text])
+    for han, word in _UNIT.findall(fold(text)):  # no Run objects: this runs over whole corpora
+        if word:
+            found.append(word)
+        elif len(han) == 1:
+            found.append(han)
+        else:
+            found.extend([han[i:i + 2] for i in range(len(han) - 1)])
     return found
 
 
@@ -62,12 +67,7 @@ def index_units(text: str, tails: bool = False) -> list[str]:
     """`units`, and with `tails` also the last character of every Han run. A one-character query
     is answered as the prefix of a bigram (港 → 港口); the tails add the run ends (连云港 → 港),
     which costs too many index entries to keep for long fields."""
-    found: list[str] = []
-    for run in runs(text):
-        if not run.han:
-            found.append(run.text)
-            continue
-        found.extend(bigrams(run.text))
-        if tails and len(run.text) > 1:
-            found.append(run.text[-1])
+    found = units(text)
+    if tails:
+        found.extend(han[-1] for han, _ in _UNIT.findall(fold(text)) if len(han) > 1)
     return found

@@ -1,0 +1,135 @@
+"""`ftzkb index` and `ftzkb search` as people call them: real processes, text and JSON, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from test_search_corpus import standard_corpus
+
+
+def ftzkb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1", **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = standard_corpus(tmp_path_factory.mktemp("search-cli"))
+    assert ftzkb("index", "--root", str(root)).returncode == 0
+    return root
+
+
+def test_index_reports_what_it_did(tmp_path):
+    root = standard_corpus(tmp_path)
+    built = ftzkb("index", "--root", str(root))
+    assert built.returncode == 0 and "已重建" in built.stdout
+    again = json.loads(ftzkb("index", "--root", str(root), "--format", "json").stdout)
+    assert again["action"] == "fresh" and again["documents"] == 8
+    english = ftzkb("--lang", "en", "index", "--rebuild", "--root", str(root))
+    assert "rebuild requested" in english.stdout
+
+
+def test_text_results_are_ranked_and_highlighted(corpus):
+    result = ftzkb("search", "多式联运", "--root", str(corpus))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith(" 1. 【多式联运】“一单制”") and "[multimodal]" in lines[1]
+    assert "甲片区" in lines[2] and "2021年3月" in lines[2]
+
+
+def test_json_results(corpus):
+    data = json.loads(ftzkb("search", "联运", "--format", "json", "--root", str(corpus)).stdout)
+    assert data["total"] == 2 and data["complete"] and not data["partial"]
+    assert {hit["id"] for hit in data["hits"]} == {"multimodal", "sea-rail"}
+    assert {"title", "score", "snippet", "snippet_spans", "title_spans", "origin", "path"} <= data["hits"][0].keys()
+
+
+def test_words_are_joined_and_filters_take_labels(corpus):
+    data = json.loads(ftzkb("search", "研发", "白名单", "--category", "产业高质量发展", "--year", "2019",
+                            "--format", "json", "--root", str(corpus)).stdout)
+    assert [hit["id"] for hit in data["hits"]] == ["whitelist"]
+    assert data["filters"] == {"category": ["industry"], "year_from": 2019, "year_to": 2019}
+
+
+def test_origin_by_name(corpus):
+    data = json.loads(ftzkb("search", "--origin", "乙经开区", "--format", "json", "--root", str(corpus)).stdout)
+    assert [hit["id"] for hit in data["hits"]] == ["one-licence"]
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--category", "finanse"], "finance"),
+    (["--origin", "zone-bb"], "zone-b"),
+    (["--year", "去年"], "2020-2022"),
+    (["--recognition", "national"], "national-replication"),
+])
+def test_unknown_filter_values_are_usage_errors_with_hints(corpus, args, expected):
+    result = ftzkb("search", "联运", *args, "--root", str(corpus))
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("query", ["", "   ", "😀", "OR", "-", "AND OR NOT", "\\ / * ? [ ] { } ( ) ~ ^", "title:"])
+def test_nothing_to_search_is_a_usage_error(corpus, query):
+    result = ftzkb("search", query, "--root", str(corpus))
+    assert result.returncode == 2 and result.stderr.strip() and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("query", ['"多式联运', "“一业一证", "多式联运 OR", "联运 😀", "ＱＦＬＰ 联运", "联运" * 300,
+                                   "多式lianyun", "a:b:c", "标题:联运 OR", "\u200b联运\u3000"])
+def test_hostile_queries_answer_without_traceback(corpus, query):
+    result = ftzkb("search", query, "--root", str(corpus))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_corrupt_index_is_rebuilt_by_the_command(tmp_path):
+    root = standard_corpus(tmp_path)
+    ftzkb("index", "--root", str(root))
+    for part in (root / ".ftzkb-cache" / "search-index").iterdir():
+        if part.suffix == ".trm":
+            part.write_bytes(b"\x00" * 10)
+    result = ftzkb("search", "一业一证", "--root", str(root))
+    assert result.returncode == 0 and "[one-licence]" in result.stdout
+
+
+def test_locked_missing_index_is_reported_clearly(tmp_path):
+    from whoosh.util.filelock import FileLock
+
+    root = standard_corpus(tmp_path)
+    (root / ".ftzkb-cache").mkdir()
+    lock = FileLock(str(root / ".ftzkb-cache" / "search-index.lock"))
+    assert lock.acquire()
+    try:
+        result = ftzkb("search", "联运", "--root", str(root), env={"FTZKB_INDEX_LOCK_TIMEOUT": "0.3"})
+    finally:
+        lock.release()
+    assert result.returncode == 1 and "另一个进程" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cold_search_stays_off_slow_imports(corpus):
+    code = ("import sys, runpy; sys.argv = ['ftzkb', 'search', '联运', '--root', sys.argv[1]]\n"
+            "try:\n    runpy.run_module('ftzkb', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('jieba', 'jsonschema', 'pypinyin', 'yaml', 'ftzkb.load') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_cold_search_is_quick(corpus):
+    ftzkb("search", "联运", "--root", str(corpus))
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        ftzkb("search", "联运", "--root", str(corpus))
+        timings.append(time.perf_counter() - start)
+    assert sorted(timings)[1] < 0.6
+
+
+def test_a_directory_without_cases_is_a_usage_error_and_gets_no_index(tmp_path):
+    result = ftzkb("search", "联运", "--root", str(tmp_path))
+    assert result.returncode == 2 and "cases/" in result.stderr
+    assert not (tmp_path / ".ftzkb-cache").exists()

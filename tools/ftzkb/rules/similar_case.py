@@ -1,0 +1,40 @@
+from collections import defaultdict
+
+from ..search.similarity import DUPLICATE_THRESHOLD, SimilarityIndex, case_features
+from . import WARNING, rule
+
+
+def acknowledged(first, second) -> bool:
+    """Cases that already point at each other are known to be alike: related, successor, learned from."""
+    def points_at(case, other_id):
+        return (other_id in case.related or case.superseded_by == other_id
+                or any(a.learned_from_case == other_id for a in case.adoptions))
+
+    return points_at(first, second.id) or points_at(second, first.id)
+
+
+def similar_partners(corpus) -> dict[str, list[tuple[float, str]]]:
+    """case id -> [(score, other case id)], best first, for every unacknowledged pair above the threshold."""
+    index = SimilarityIndex({case.id: case_features(case) for case in corpus.cases.values()})
+    partners: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for pair in index.pairs_above(DUPLICATE_THRESHOLD):
+        if not acknowledged(corpus.cases[pair.first], corpus.cases[pair.second]):
+            partners[pair.first].append((pair.score, pair.second))
+            partners[pair.second].append((pair.score, pair.first))
+    return {case_id: sorted(found, key=lambda item: (-item[0], item[1])) for case_id, found in partners.items()}
+
+
+@rule("similar-case", WARNING, "案例不应与另一个案例几乎相同（疑似同一改革重复提交）",
+      "a case should not read almost the same as another case (likely the same reform submitted twice)")
+def check(corpus, report):
+    for case_id, found in similar_partners(corpus).items():
+        (score, other_id), more = found[0], len(found) - 1
+        other = corpus.cases[other_id]
+        more_zh = f"；另有 {more} 个相似案例" if more else ""
+        more_en = f"; {more} more similar cases" if more else ""
+        report(corpus.cases[case_id], ("title",),
+               f"与案例“{other_id}”（{other.title}）非常相似（相似度 {score:.2f}{more_zh}），可能是同一项改革重复提交："
+               f"运行 ftzkb similar {case_id} 比较；若确为不同案例，请在 related 中列出对方",
+               f"very similar to case '{other_id}' ({other.title}), similarity {score:.2f}{more_en}: possibly the "
+               f"same reform submitted twice; compare with ftzkb similar {case_id}; if they differ, list the other "
+               "case under related")
