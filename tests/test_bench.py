@@ -30,6 +30,10 @@ def test_tiny_benchmark_writes_results_and_a_table(tmp_path):
     assert "| validate | " in table and "30 cases" in table
     assert (tmp_path / "corpora" / "s30-seed1" / "SYNTHETIC").is_file()
 
+    again = BenchOptions(sizes=(30,), runs=2, out=tmp_path, only=frozenset({"help"}), merge=True)
+    merged = run_bench(again, echo=lambda line: None)["sizes"]["30"]["steps"]
+    assert merged["validate"] == validate and merged["help"]["runs"] == 2
+
 
 def test_peak_memory_is_the_childs_own_not_the_runners():
     ballast = bytearray(300 * 1024 * 1024)  # makes this process large; a small child must still look small
@@ -48,7 +52,7 @@ def test_percentiles_ratios_and_growth_limit():
         "5000": {"steps": {"validate": {**ok, "seconds": 1.0, "peak_mb": 100}, "check-jsonschema": baseline}},
         "20000": {"steps": {"validate": {**ok, "seconds": 5.0, "peak_mb": 400}, "check-jsonschema": baseline}},
     }}
-    assert ratios(results)["5000"]["check-jsonschema / validate"] == 40
+    assert ratios(results)["5000"]["check-jsonschema / validate"] == {"ratio": 40, "same_run": True}
     found = growth(results)["5000->20000"]
     assert found["validate.seconds"] == {"factor": 5.0, "limit": 4.5, "ok": False}
     assert found["validate.peak_mb"]["ok"] is True

@@ -194,17 +194,22 @@ _MATRIX_FIXED = [Column("case", "案例 id", "case id", 26), Column("title", "�
 
 
 def cell_text(status: str, date: str, lang: str | None = None) -> str:
-    text = label("adoption_status", status, lang)
-    return f"{text} {date}" if date and date != "unknown" else text
+    """What a matrix cell says: `已复制 2021-03`."""
+    return _status_and_date(label("adoption_status", status, lang), date)
+
+
+def _status_and_date(status_label: str, date: str) -> str:
+    return f"{status_label} {date}" if date and date != "unknown" else status_label
 
 
 def matrix_table(matrix: Matrix, lang: str | None = None) -> tuple[list[Column], list[Row]]:
     """Wide layout: the case columns, then one column per carrier (keyed by carrier id)."""
     columns = [*_MATRIX_FIXED, *(Column(c, matrix.carrier_names[c], matrix.carrier_names[c], 12)
                                  for c in matrix.carriers)]
+    names = {status: label("adoption_status", status, lang) for status in vocab("adoption_status").values}
     rows = []
     for row in matrix.rows:
-        cells = {c: cell_text(cell.status, cell.date, lang) for c, cell in row.cells.items()}
+        cells = {c: _status_and_date(names.get(cell.status, cell.status), cell.date) for c, cell in row.cells.items()}
         rows.append({"case": row.case_id, "title": row.title, "origin": row.origin_name,
                      "started": row.started, **cells, "_status": {c: cell.status for c, cell in row.cells.items()}})
     return columns, rows
@@ -278,8 +283,13 @@ def write_csv(rows: Sequence[Row], destination: Path | str | IO[str], columns: S
 def _write_csv_rows(rows: Sequence[Row], stream: IO[str], columns: list[Column], lang: str | None) -> None:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([c.heading(lang) for c in columns])
-    for row in rows:
-        writer.writerow([safe_cell(row.get(c.key, "")) for c in columns])
+    place = {c.key: i for i, c in enumerate(columns)}
+    for row in rows:  # a wide matrix row is mostly empty: fill only the cells it has
+        values: list[Any] = [""] * len(columns)
+        for key, value in row.items():
+            if key in place:
+                values[place[key]] = safe_cell(value)
+        writer.writerow(values)
 
 
 def write_xlsx(sheets: Sequence[Sheet], path: Path | str, lang: str | None = None,

@@ -8,4 +8,9 @@ from pathlib import Path
 
 def prepare_plain_mkdocs(corpus: Path, where: Path) -> str | None:
     """Write `where/docs/` and `where/mkdocs.yml`; returns why it cannot, or None."""
-    return "ftzkb.site has no page renderer to export Markdown from yet"
+    try:
+        from ..site.mkdocs_build import export_plain_mkdocs
+    except ImportError as exc:
+        return f"ftzkb.site cannot export plain MkDocs yet ({exc})"
+    export_plain_mkdocs(corpus, where)
+    return None

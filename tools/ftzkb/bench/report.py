@@ -71,7 +71,8 @@ def ratio_lines(results: dict[str, Any], lang: str | None = None) -> list[str]:
     names = sorted({name for found in results.get("ratios", {}).values() for name in found})
     lines = []
     for name in names:
-        values = ", ".join(f"{int(size):,}: {found[name]:.2f}×" for size, found in results["ratios"].items()
-                           if name in found)
-        lines.append(pick(f"- 比值 {name}（同一次运行）：{values}", f"- ratio {name} (same run): {values}", lang))
+        values = ", ".join(f"{int(size):,}: {found[name]['ratio']:.2f}×"
+                           + ("" if found[name]["same_run"] else pick("（分两次运行）", " (separate runs)", lang))
+                           for size, found in results["ratios"].items() if name in found)
+        lines.append(pick(f"- 比值 {name}：{values}", f"- ratio {name}: {values}", lang))
     return lines

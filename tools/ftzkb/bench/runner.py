@@ -37,6 +37,7 @@ class BenchOptions:
     skip: frozenset[str] = frozenset()
     only: frozenset[str] | None = None
     timeout: float = 3600.0
+    merge: bool = False  # keep the other steps' figures from the previous results.json
 
     def wants(self, step: Step) -> bool:
         return step.id not in self.skip and (self.only is None or step.id in self.only)
@@ -46,24 +47,45 @@ class BenchOptions:
 
 
 def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run every wanted step at every size; results.json is rewritten after each step, so an
+    interrupted run keeps what it measured."""
+    started = dt.datetime.now().isoformat(timespec="seconds")
     results: dict[str, Any] = {
-        "machine": machine_info(), "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "command": reproduce_command(options), "options": _options_dict(options), "sizes": {}}
+        "machine": machine_info(), "started": started, "command": reproduce_command(options),
+        "options": _options_dict(options), "sizes": _previous_sizes(options)}
     for size in options.sizes:
         corpus, summary = corpus_for(size, options, echo)
         ctx = context_for(corpus, options.out / "work" / f"s{size}")
-        steps: dict[str, Any] = {}
+        entry = results["sizes"].setdefault(str(size), {})
+        entry["corpus"], steps = summary, entry.setdefault("steps", {})
         for step in (s for s in STEPS if options.wants(s)):
-            steps[step.id] = run_step(step, ctx, options)
+            steps[step.id] = {**run_step(step, ctx, options), "measured": started}
             echo(f"  {size:>6} {step.id:<18} {_brief(steps[step.id])}")
-        results["sizes"][str(size)] = {"corpus": summary, "steps": steps}
+            _save(results, options)
+    results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    _save(results, options)
+    return results
+
+
+def _save(results: dict[str, Any], options: BenchOptions) -> None:
+    results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda item: int(item[0])))
     results["ratios"] = ratios(results)
     results["growth"] = growth(results)
     results["targets"] = target_verdicts(results)
-    results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     options.out.mkdir(parents=True, exist_ok=True)
     atomic_write(options.out / RESULTS_NAME, json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    return results
+
+
+def _previous_sizes(options: BenchOptions) -> dict[str, Any]:
+    """With --merge, the figures of an earlier run (e.g. before some commands existed) are kept
+    for the steps not run now; each step records when it was measured."""
+    if not options.merge:
+        return {}
+    try:
+        previous = json.loads((options.out / RESULTS_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return previous.get("sizes", {})
 
 
 def corpus_for(size: int, options: BenchOptions, echo: Callable[[str], None]) -> tuple[Path, dict]:
@@ -77,18 +99,19 @@ def corpus_for(size: int, options: BenchOptions, echo: Callable[[str], None]) ->
 
 
 def context_for(corpus: Path, work: Path) -> Context:
-    """Pick the sample ids: an economic zone for `gaps`, and for `adopt` the most adopted case and
-    a carrier that has no record for it yet."""
+    """Pick the sample ids: an economic zone for `gaps`, and for `adopt` the most adopted case that
+    some carrier has not adopted yet, and that carrier."""
     work.mkdir(parents=True, exist_ok=True)
     loaded = load_corpus(corpus).corpus
     carriers = sorted(loaded.carriers)
     zones = [c for c in carriers if "national-etdz" in loaded.carriers[c].types] or carriers
     ctx = Context(corpus=corpus, work=work, sample_carrier=zones[0] if zones else "")
-    if loaded.cases:
-        case = max(loaded.cases.values(), key=lambda c: (len(c.adoptions), c.id))
+    for case in sorted(loaded.cases.values(), key=lambda c: (-len(c.adoptions), c.id)):
         taken = {a.carrier for a in case.adoptions} | {case.origin_carrier}
         free = [c for c in carriers if c not in taken]
-        ctx.adopt_case, ctx.adopt_carrier = (case.id, free[0]) if free else ("", "")
+        if free:
+            ctx.adopt_case, ctx.adopt_carrier = case.id, free[0]
+            break
     return ctx
 
 
@@ -141,13 +164,15 @@ def _figure(results: dict, size: str, step_id: str, key: str = "seconds") -> flo
     return entry.get(key) if entry.get("status") == "ok" else None
 
 
-def ratios(results: dict) -> dict[str, dict[str, float]]:
-    found: dict[str, dict[str, float]] = {}
+def ratios(results: dict) -> dict[str, dict[str, dict[str, Any]]]:
+    """Baseline over ftzkb, per size; `same_run` is false when --merge put figures of two runs together."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
     for size in results["sizes"]:
         for name, (top, bottom) in RATIOS.items():
             a, b = _figure(results, size, top), _figure(results, size, bottom)
             if a is not None and b:
-                found.setdefault(size, {})[name] = round(a / b, 2)
+                when = {_figure(results, size, step, "measured") for step in (top, bottom)}
+                found.setdefault(size, {})[name] = {"ratio": round(a / b, 2), "same_run": len(when) == 1}
     return found
 
 
@@ -205,6 +230,8 @@ def reproduce_command(options: BenchOptions) -> str:
         parts += ["--skip", ",".join(sorted(options.skip))]
     if options.only:
         parts += ["--only", ",".join(sorted(options.only))]
+    if options.merge:
+        parts.append("--merge")
     return " ".join(parts)
 
 

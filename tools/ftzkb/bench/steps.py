@@ -146,7 +146,7 @@ STEPS: tuple[Step, ...] = (
          lambda ctx: [ftzkb("adopt", ctx.adopt_case, ctx.adopt_carrier, "--status", "adopted", "--date", "2025-06",
                             *_root(ctx))],
          needs=("ftzkb.commands.adopt",), prepare=_save_adopt_case, after_run=_restore_saved),
-    Step("index", "建立检索索引", "search index build", lambda ctx: [ftzkb("index", *_root(ctx))],
+    Step("index", "建立检索索引", "search index build", lambda ctx: [ftzkb("index", "--rebuild", *_root(ctx))],
          needs=("ftzkb.commands.search",), slow=True),
     Step("search-cold", "ftzkb search 冷启动", "ftzkb search, cold",
          lambda ctx: [ftzkb("search", SEARCH_QUERIES[0], *_root(ctx))], needs=("ftzkb.commands.search",),
@@ -160,7 +160,7 @@ STEPS: tuple[Step, ...] = (
     Step("site-plain-mkdocs", "纯 MkDocs 构建同样的 Markdown", "plain MkDocs, same pre-rendered Markdown",
          lambda ctx: [[sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                        str(ctx.work / "plain-mkdocs" / "mkdocs.yml")]],
-         needs=("ftzkb.site",), slow=True, prepare=_site_baseline_prepare),
+         needs=("ftzkb.site.mkdocs_build",), slow=True, prepare=_site_baseline_prepare),
 )
 
 # ratio name -> (numerator step, denominator step)

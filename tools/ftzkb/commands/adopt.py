@@ -8,7 +8,7 @@ import click
 
 from ..i18n import pick
 from ..replication.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, with_ids, write_all
-from .common import corpus_root, echo_json, fail, root_option
+from .common import corpus_root, echo_json, fail, progress, root_option
 
 _ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged")}
 
@@ -83,14 +83,16 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
 
 def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
     from ..export import SheetError
-    from ..replication.bulk import plan_sheet
+    from ..replication.bulk import plan_rows, read_rows
 
     if not path.is_file():
         fail(f"找不到表格文件 {path}", f"no such sheet: {path}", code=2)
     try:
-        bulk = plan_sheet(path, root)
+        rows, problems = read_rows(path, root)
     except SheetError as exc:
         fail(exc.zh, exc.en, code=2)
+    with progress(len(rows), "检查表格", "checking the sheet") as bar:
+        bulk = plan_rows(rows, problems, root, on_row=bar.update)
     if bulk.problems:
         for number, zh, en in bulk.problems:
             click.echo(pick(f"{path}: 第 {number} 行：{zh}", f"{path}: row {number}: {en}"), err=True)

@@ -38,6 +38,7 @@ def _step_list(ctx: click.Context, param: click.Parameter, value: str | None) ->
   ftzkb bench --sizes 300,5000 --runs 3
   ftzkb bench --sizes 30 --runs 1 --skip site,site-plain-mkdocs,check-jsonschema   快速试跑
   ftzkb bench --only validate,check-jsonschema --sizes 5000
+  ftzkb bench --only site,site-plain-mkdocs --merge      只重测这些步骤，其余沿用上次结果
 \b
 步骤 / steps: {', '.join(step_ids())}
 合成语料缓存在 OUT/corpora/，结果写入 OUT/results.json。
@@ -54,17 +55,19 @@ Synthetic corpora are cached in OUT/corpora/; results go to OUT/results.json.
 @click.option("--seed", type=int, default=1, show_default=True, help="合成语料的随机种子 / synthetic corpus seed")
 @click.option("--skip", callback=_step_list, default=None, help="跳过的步骤 / steps to skip")
 @click.option("--only", callback=_step_list, default=None, help="只运行这些步骤 / run only these steps")
+@click.option("--merge", is_flag=True,
+              help="保留上次结果中未运行步骤的数据 / keep the figures of steps not run now from the last results")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=REPO_ROOT / "bench-out",
               show_default="bench-out/", help="输出目录 / output directory")
 @format_option("text", "json")
-def command(sizes, runs, slow_runs, baseline_runs, seed, skip, only, out, fmt):
+def command(sizes, runs, slow_runs, baseline_runs, seed, skip, only, merge, out, fmt):
     """运行性能基准：在合成语料上测量各命令的耗时中位数与内存峰值，并与基线比较。
 
     Run the benchmarks: median time and peak memory of each command on synthetic corpora,
     with baselines (check-jsonschema, plain MkDocs) measured in the same run.
     """
     options = BenchOptions(sizes=sizes, runs=runs, slow_runs=slow_runs, baseline_runs=baseline_runs, seed=seed,
-                           out=out, skip=skip or frozenset(), only=only)
+                           out=out, skip=skip or frozenset(), only=only, merge=merge)
     try:
         results = run_bench(options, echo=lambda line: click.echo(line, err=True))
     except SynthRefused as exc:

@@ -27,8 +27,9 @@ def corpus_root(root: Path | None) -> Path:
     return root if root is not None else default_corpus_root()
 
 
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+def echo_json(data: Any, indent: int | None = 2) -> None:
+    """`indent=None` for large outputs: Python's JSON encoder is several times faster without indentation."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
 
 
 def fail(zh: str, en: str, code: int = 1) -> None:

@@ -96,7 +96,7 @@ def command(origins, categories, carrier_types, recognitions, statuses, years, f
         return
     matrix = adoption_matrix(corpus, filters)
     if fmt == "json":
-        echo_json(matrix.as_dict())
+        echo_json(matrix.as_dict(), indent=None)  # tens of megabytes for a national corpus
     elif fmt == "csv":
         columns, rows = matrix_table(matrix)
         write_csv(rows, output or sys.stdout, [_csv_column(c) for c in columns])

@@ -9,6 +9,7 @@ headings, or common Chinese words (案例, 载体, 状态, 日期…). Values ma
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,10 +121,19 @@ class _Names:
 
 
 def plan_sheet(path: Path, root: Path) -> BulkPlan:
-    rows, problems = read_rows(path, root)
+    """Check every row of the sheet and work out the new files (nothing written)."""
+    return plan_rows(*read_rows(path, root), root)
+
+
+def plan_rows(rows: list[BulkRow], problems: list[tuple[int, str, str]], root: Path,
+              on_row: Callable[[int], None] | None = None) -> BulkPlan:
+    """`on_row(1)` is called as each row is done (for a progress bar)."""
+    problems = list(problems)
     known = {CASES_DIRNAME: ids_in(root, CASES_DIRNAME), CARRIERS_DIRNAME: ids_in(root, CARRIERS_DIRNAME)}
     plans: dict[Path, Planned] = {}
     for row in rows:
+        if on_row:
+            on_row(1)
         target = root / CASES_DIRNAME / f"{row.case}.yaml"
         try:
             plans[target] = plan_adoption(root, row.case, row.carrier, row.change, plans.get(target), known)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -151,19 +151,42 @@ class Index:
     current: dict[str, dict[str, Adoption]] = field(default_factory=dict)
     adopted_by: dict[str, list[tuple[Case, Adoption]]] = field(default_factory=lambda: defaultdict(list))
     originated_by: dict[str, list[Case]] = field(default_factory=lambda: defaultdict(list))
+    # only current records with an adopted status: by adopter (inward) and by origin (outward)
+    inward: dict[str, list[tuple[Case, Adoption]]] = field(default_factory=lambda: defaultdict(list))
+    outward: dict[str, list[tuple[Case, Adoption]]] = field(default_factory=lambda: defaultdict(list))
+    inward_days: dict[str, list[int | None]] = field(default_factory=lambda: defaultdict(list))  # time to adopt
+    in_progress: Counter[str] = field(default_factory=Counter)
     carrier_rank: dict[str, int] = field(default_factory=dict)
     signature: tuple = ()
 
     @classmethod
     def build(cls, corpus: Corpus) -> Index:
-        index = cls(corpus, carrier_rank=_carrier_rank(corpus), signature=_signature(corpus))
-        for case in corpus.cases.values():
+        from ..load import paused_gc  # imported here: `adopt` needs this module, not the loader
+
+        with paused_gc():  # 100,000s of small tuples; the cycle collector would walk them again and again
+            return cls._filled(cls(corpus, carrier_rank=_carrier_rank(corpus), signature=_signature(corpus)))
+
+    @staticmethod
+    def _filled(index: Index) -> Index:
+        for case in index.corpus.cases.values():
             records = current_records(case)
             index.current[case.id] = records
             index.originated_by[case.origin_carrier].append(case)
+            outward = index.outward[case.origin_carrier]
             for carrier_id, record in records.items():
                 index.adopted_by[carrier_id].append((case, record))
+                if record.status in ADOPTED:
+                    index.inward[carrier_id].append((case, record))
+                    index.inward_days[carrier_id].append(days_between(case.started, record.date))
+                    outward.append((case, record))
+                elif record.status in IN_PROGRESS:
+                    index.in_progress[carrier_id] += 1
         return index
+
+    def adopted(self) -> Iterator[tuple[Case, Adoption]]:
+        """Every current record with an adopted status."""
+        for records in self.inward.values():
+            yield from records
 
 
 def _signature(corpus: Corpus) -> tuple[int, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from ..model import Case, Corpus
 from ..vocab import vocab
@@ -55,8 +55,15 @@ class Matrix:
     carrier_names: dict[str, str]
 
     def as_dict(self) -> dict:
+        """Plain data for JSON; a cell leaves out the fields it does not have."""
         return {"carriers": [{"id": c, "name": self.carrier_names[c]} for c in self.carriers],
-                "rows": [asdict(row) for row in self.rows]}
+                "rows": [{**{k: v for k, v in vars(row).items() if k != "cells"},
+                          "cells": {c: _cell_dict(cell) for c, cell in row.cells.items()}} for row in self.rows]}
+
+
+def _cell_dict(cell: Cell) -> dict:
+    return {k: v for k, v in (("status", cell.status), ("date", cell.date), ("mandate", cell.mandate),
+                              ("mandated_by", cell.mandated_by), ("learned_from", cell.learned_from)) if v is not None}
 
 
 def case_matches(corpus: Corpus, case: Case, filters: MatrixFilters) -> bool:
@@ -102,7 +109,8 @@ def adoption_matrix(corpus: Corpus, filters: MatrixFilters | None = None) -> Mat
     for case in case_order(c for c in corpus.cases.values() if case_matches(corpus, c, filters)):
         cells = {carrier_id: Cell(r.status, r.date, r.mandate, r.mandated_by, r.learned_from_carrier)
                  for carrier_id, r in index.current[case.id].items()}
-        cells = {k: v for k, v in cells.items() if _cell_matches(corpus, k, v, filters)}
+        if filters.restricts_cells:
+            cells = {k: v for k, v in cells.items() if _cell_matches(corpus, k, v, filters)}
         if cells or not filters.restricts_cells:
             rows.append(MatrixRow(case.id, case.title, case.origin_carrier, corpus.carrier_name(case.origin_carrier),
                                   case.started, case.categories, cells))
@@ -145,12 +153,13 @@ def flow_matrix(corpus: Corpus, group_by: str = "carrier", statuses: frozenset[s
     side = {c.id: "ftz" if is_ftz(c) else "other" for c in corpus.carriers.values()}
     counts: Counter[tuple[str, str]] = Counter()
     directions: Counter[str] = Counter({d: 0 for d in DIRECTIONS})
-    for case in corpus.cases.values():
-        origin = case.origin_carrier
-        for adopter, record in index.current[case.id].items():
-            if record.status in statuses:
-                counts[group.get(origin, origin), group.get(adopter, adopter)] += 1
-                directions[f"{side.get(origin, 'other')}-to-{side.get(adopter, 'other')}"] += 1
+    records = index.adopted() if statuses == ADOPTED else (
+        (case, record) for case in corpus.cases.values() for record in index.current[case.id].values()
+        if record.status in statuses)
+    for case, record in records:
+        origin, adopter = case.origin_carrier, record.carrier
+        counts[group.get(origin, origin), group.get(adopter, adopter)] += 1
+        directions[f"{side.get(origin, 'other')}-to-{side.get(adopter, 'other')}"] += 1
     origins = _flow_axis(corpus, group_by, {o for o, _ in counts})
     adopters = _flow_axis(corpus, group_by, {a for _, a in counts})
     return Flow(group_by, origins, adopters, dict(counts), dict(directions))

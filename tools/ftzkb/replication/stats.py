@@ -16,7 +16,6 @@ from .core import (
     ADOPTED,
     DURATION_NOTE_EN,
     DURATION_NOTE_ZH,
-    IN_PROGRESS,
     Duration,
     Index,
     carrier_order,
@@ -116,13 +115,13 @@ def carrier_stats(corpus: Corpus, carrier_id: str) -> CarrierStats:
             for category in case.categories:
                 _bump(by_category, category, "outward")
     inward_from: Counter[str] = Counter()
-    inward_records = [(case, r) for case, r in index.adopted_by.get(carrier_id, []) if r.status in ADOPTED]
+    inward_records = index.inward.get(carrier_id, [])
     for case, record in inward_records:
         inward_from[case.origin_carrier] += 1
         _bump(by_year, _year_key(record.date), "inward")
         for category in case.categories:
             _bump(by_category, category, "inward")
-    in_progress = sum(r.status in IN_PROGRESS for _, r in index.adopted_by.get(carrier_id, []))
+    in_progress = index.in_progress[carrier_id]
     return CarrierStats(
         carrier_id=carrier_id, name=carrier.display_name, types=carrier.types, is_ftz=is_ftz(carrier),
         originated=[case.id for case in originated], outward=len(outward_records),
@@ -192,13 +191,11 @@ def carrier_overview(corpus: Corpus) -> list[CarrierSummary]:
     rows = []
     for carrier_id in carrier_order(corpus, corpus.carriers):
         carrier = corpus.carriers[carrier_id]
-        records = index.adopted_by.get(carrier_id, [])
-        inward = [(case, r) for case, r in records if r.status in ADOPTED]
-        outward = sum(len(_adopted(index, case)) for case in index.originated_by.get(carrier_id, []))
+        inward = index.inward.get(carrier_id, [])
         rows.append(CarrierSummary(carrier_id, carrier.display_name, carrier.types,
-                                   len(index.originated_by.get(carrier_id, [])), outward, len(inward),
-                                   sum(r.status in IN_PROGRESS for _, r in records),
-                                   time_to_adopt(inward).median_days))
+                                   len(index.originated_by.get(carrier_id, [])), len(index.outward.get(carrier_id, [])),
+                                   len(inward), index.in_progress[carrier_id],
+                                   Duration.of(index.inward_days.get(carrier_id, [])).median_days))
     return rows
 
 
@@ -218,12 +215,11 @@ def corpus_totals(corpus: Corpus) -> CorpusTotals:
     from .matrix import flow_matrix
 
     index = index_of(corpus)
-    current = [(case, r) for case in corpus.cases.values() for r in index.current[case.id].values()]
-    adopted = [(case, r) for case, r in current if r.status in ADOPTED]
+    adopted = list(index.adopted())
+    days = [d for values in index.inward_days.values() for d in values]
     return CorpusTotals(len(corpus.cases), len(corpus.carriers), sum(len(c.adoptions) for c in corpus.cases.values()),
-                        len(adopted), sum(r.status in IN_PROGRESS for _, r in current),
-                        flow_matrix(corpus, "type").directions, time_to_adopt(adopted),
-                        cumulative_curve(r.date for _, r in adopted))
+                        len(adopted), sum(index.in_progress.values()), flow_matrix(corpus, "type").directions,
+                        Duration.of(days), cumulative_curve(r.date for _, r in adopted))
 
 
 # --- reported figures beside computed ones ---------------------------------------------------
