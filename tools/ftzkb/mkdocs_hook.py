@@ -1,6 +1,8 @@
 """The MkDocs adapter (listed under `hooks:` in mkdocs.yml): it adds the pages and files that
-`ftzkb.site` renders from cases/ and carriers/ as virtual files. Everything else lives in
-`ftzkb.site`, which does not import MkDocs, so moving to another generator stays small.
+`ftzkb.site` renders from cases/ and carriers/ as virtual files, and lets the big generated
+HTML blocks of each page bypass Markdown and the search indexer (`ftzkb.site.defer`).
+Everything else lives in `ftzkb.site`, which does not import MkDocs, so moving to another
+generator stays small.
 
 The corpus is $FTZKB_ROOT (else the repository); the audience is $FTZKB_AUDIENCE
 (`public`, the default, or `internal`), as `ftzkb site build --audience` sets it.
@@ -9,11 +11,18 @@ The corpus is $FTZKB_ROOT (else the repository); the audience is $FTZKB_AUDIENCE
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from ftzkb.site.defer import put_back, take_out
 from ftzkb.site.generate import AudienceError, SiteDataError, audience_from_env, generate
+
+_deferred: dict[str, list[str]] = {}  # page source path -> its deferred HTML blocks
+_spill: list[str] = []  # temporary directories holding generated files until they are copied
 
 
 def on_config(config):
@@ -25,8 +34,9 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
+    _spill.append(tempfile.mkdtemp(prefix="ftzkb-site-"))
     try:
-        generated = generate()
+        generated = generate(spill=Path(_spill[-1]))
     except SiteDataError as exc:
         shown = "\n".join(f"  {d.file}:{d.line}:{d.col}: {d.rule} {d.zh} / {d.en}" for d in exc.diagnostics[:20])
         raise PluginError(f"数据有错误，未构建站点（先运行 ftzkb validate） / data errors, site not built "
@@ -36,5 +46,33 @@ def on_files(files: Files, config) -> Files:
     # Pages carry the data's commit date, never the clock: two builds of one commit are identical.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(generated.version.timestamp))
     for path, content in generated.files.items():
-        files.append(File.generated(config, path, content=content))
+        if isinstance(content, Path):
+            files.append(File.generated(config, path, abs_src_path=str(content)))
+        else:
+            files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_markdown(markdown: str, page, **kwargs) -> str:
+    markdown, blocks = take_out(markdown)
+    if blocks:
+        _deferred[page.file.src_uri] = blocks
+    return markdown
+
+
+def on_post_page(output: str, page, **kwargs) -> str:
+    blocks = _deferred.pop(page.file.src_uri, None)
+    return put_back(output, blocks) if blocks else output
+
+
+def on_post_build(config) -> None:
+    _remove_spill()
+
+
+def on_build_error(error) -> None:
+    _remove_spill()
+
+
+def _remove_spill() -> None:
+    while _spill:
+        shutil.rmtree(_spill.pop(), ignore_errors=True)

@@ -48,6 +48,8 @@
     this.form.querySelectorAll("select[data-filter]").forEach(function (select) {
       chosen[select.getAttribute("data-filter")] = select.value;
     });
+    var toggle = this.form.querySelector('input[data-toggle="withRecords"]');
+    chosen.withRecords = Boolean(toggle && toggle.checked);
     return chosen;
   };
 
@@ -70,7 +72,7 @@
 
   Matrix.prototype.select = function () {
     var f = this.filters(), self = this, rows = [], used = {};
-    var cellsMatter = Boolean(f.status || f.carrierType);
+    var cellsMatter = Boolean(f.status || f.carrierType || f.withRecords);
     this.data.cases.forEach(function (row) {
       if (!self.caseMatches(row, f)) return;
       var cells = row.cells.filter(function (cell) { return self.cellMatches(cell, f); });

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from markupsafe import Markup
+
 from .. import dates
 from ..collate import pinyin_key
 from ..model import Adoption, Carrier, Case, Corpus
@@ -22,8 +24,8 @@ from ..replication import (
     carrier_overview,
     lineage,
 )
-from ..replication.lineage import CaseLink, Lineage
 from ..replication.core import index_of, primary_type, sort_date
+from ..replication.lineage import CaseLink, Lineage
 from ..vocab import vocab
 from .html import Html
 from .links import Linker
@@ -32,6 +34,10 @@ from .version import FileHistory
 
 SITE_TITLE = "江苏自贸试验区制度创新案例库"
 SITE_TITLE_EN = "Jiangsu FTZ Institutional Innovation Knowledge Base"
+# Up to this many cases the browser search covers the full text of cases (problem, measures,
+# outcomes); beyond it only titles, summaries and tags, so that the index a browser loads stays
+# small enough for a first result within about a second (a 5,000-case site).
+FULL_TEXT_SEARCH_MAX_CASES = 1000
 
 
 @dataclass
@@ -41,8 +47,22 @@ class Site:
     data_version: str
     build_date: dt.datetime
     history: Mapping[str, FileHistory] = field(default_factory=dict)
+    shard: tuple[int, int] = (0, 1)  # (this process, processes): who renders which record pages
     memo: dict[tuple, object] = field(default_factory=dict, repr=False)
     html_cache: dict = field(default_factory=dict, repr=False)
+
+    def share(self, records: list) -> list:
+        """The records whose pages this process renders (every n-th, so costs even out)."""
+        index, count = self.shard
+        return records[index::count]
+
+    def prepare(self) -> Site:
+        """Build the shared lookups now (before the work is split between processes)."""
+        for name in ("index", "batches", "overview", "overview_by_type", "cases_sorted", "carriers_sorted", "cases_by",
+                     "carriers_by_type", "referenced_by", "superseded_from", "adoption_count", "children",
+                     "derived_from", "batch_keys"):
+            getattr(self, name)
+        return self
 
     # --- lookups, built once --------------------------------------------------------------
 
@@ -185,6 +205,15 @@ class Site:
     def case_title(self, case_id: str | None) -> str:
         case = self.corpus.cases.get(case_id or "")
         return case.title if case else (case_id or "")
+
+    @property
+    def full_text_search(self) -> bool:
+        return len(self.corpus.cases) <= FULL_TEXT_SEARCH_MAX_CASES
+
+    @property
+    def text_search_attr(self) -> Markup:
+        """Marks a case's long texts as left out of the search index on a large site."""
+        return Markup("") if self.full_text_search else Markup(" data-search-exclude")
 
     @property
     def public(self) -> bool:

@@ -1,10 +1,16 @@
 """From a corpus directory to the site's files: load (the one loader), read the data
 version from git, filter for the audience and render. No site generator is imported here;
-`ftzkb.mkdocs_hook` hands the result to MkDocs."""
+`ftzkb.mkdocs_hook` hands the result to MkDocs.
+
+Given a directory to write into (`spill`), the work is shared with a second process: it makes
+the downloads and the API indexes and half of the case and carrier pages, while this one makes
+the other half and the remaining pages; what it made is handed over as files on disk."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +19,8 @@ from ..diagnostics import ERROR, Diagnostic
 from ..load import load_corpus
 from ..model import PUBLIC
 from ..paths import default_corpus_root
-from .render import SiteFiles, render_site
+from .context import Site
+from .render import ALL_PRODUCERS, FILE_PRODUCERS, RECORD_PRODUCERS, SITE_PRODUCERS, make_site, produce
 from .version import DataVersion, case_history, data_version
 
 AUDIENCE_ENV = "FTZKB_AUDIENCE"
@@ -33,7 +40,7 @@ class AudienceError(ValueError):
 
 @dataclass
 class Generated:
-    files: SiteFiles
+    files: dict[str, str | bytes | Path]  # content, or a file holding it
     version: DataVersion
     audience: str
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -46,7 +53,7 @@ def audience_from_env() -> str:
     return audience
 
 
-def generate(root: Path | None = None, audience: str | None = None) -> Generated:
+def generate(root: Path | None = None, audience: str | None = None, spill: Path | None = None) -> Generated:
     root = Path(root) if root is not None else default_corpus_root()
     audience = audience or audience_from_env()
     if audience not in AUDIENCES:
@@ -56,6 +63,53 @@ def generate(root: Path | None = None, audience: str | None = None) -> Generated
     if errors:
         raise SiteDataError(errors)
     version = data_version(root, loaded.corpus)
-    files = render_site(loaded.corpus, audience=audience, data_version=version.label, build_date=version.date,
-                        history=case_history(root))
-    return Generated(files, version, audience, [d for d in loaded.diagnostics if d.severity != ERROR])
+    site = make_site(loaded.corpus, audience=audience, data_version=version.label, build_date=version.date,
+                     history=case_history(root))
+    warnings = [d for d in loaded.diagnostics if d.severity != ERROR]
+    del loaded
+    if spill is None:
+        return Generated(dict(produce(site, ALL_PRODUCERS)), version, audience, warnings)
+    return Generated(_alongside(site, Path(spill)), version, audience, warnings)
+
+
+_SITE: Site | None = None  # what a forked worker renders from
+
+
+def _alongside(site: Site, spill: Path) -> dict[str, str | bytes | Path]:
+    """Half the record pages plus the site pages here; the other half plus the downloads and API
+    indexes in a forked process, written into `spill`."""
+    global _SITE
+    _SITE = site.prepare()  # lookups built once, before the fork, for both processes
+    try:
+        if "fork" in multiprocessing.get_all_start_methods():
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+                written = pool.submit(_write_files, str(spill), 2)
+                site.shard = (0, 2)
+                files: dict[str, str | bytes | Path] = dict(produce(site, SITE_PRODUCERS + RECORD_PRODUCERS))
+                paths = written.result()
+        else:
+            files = dict(produce(site, SITE_PRODUCERS + RECORD_PRODUCERS))
+            paths = _write_files(str(spill), 0)
+    finally:
+        _SITE = None
+    for path in paths:
+        files[path] = (spill / path).read_text("utf-8") if path.endswith(".md") else spill / path
+    return files
+
+
+def _write_files(spill: str, processes: int) -> list[str]:
+    """In the worker: the files, and (when the work is shared) its share of the record pages."""
+    producers = FILE_PRODUCERS
+    if processes:
+        _SITE.shard = (1, processes)
+        producers += RECORD_PRODUCERS
+    written = []
+    for path, content in produce(_SITE, producers):
+        target = Path(spill) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, "utf-8")
+        written.append(path)
+    return written

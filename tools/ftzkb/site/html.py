@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..model import INTERNAL
+from .. import dates
+from ..model import INTERNAL, Source, Text
 from ..vocab import label
 from .links import Linker
-from .templating import STATUS_MARKS, batch_name
+from .templating import STATUS_MARKS, batch_name, safe_href
+from .text import markdown_html
 
 INTERNAL_BADGE = Markup('<span class="ftz-badge ftz-badge--internal" '
                         'title="内部：公开版不含此项 / internal: left out of the public build">内部</span>')
@@ -71,6 +73,53 @@ class Html:
     @staticmethod
     def internal(record: object) -> Markup:
         return INTERNAL_BADGE if getattr(record, "audience", None) == INTERNAL else Markup("")
+
+    def text(self, value: Text | None) -> Markup:
+        """Contributor Markdown, made safe, with the internal badge when it is marked internal."""
+        if value is None:
+            return Markup("")
+        return self.internal(value) + markdown_html(value.text)
+
+    @staticmethod
+    def url(href: str | None, caption: object) -> Markup:
+        """A link to another site (http(s) only), or the caption alone."""
+        safe = safe_href(href)
+        if safe is None:
+            return escape(caption)
+        return Markup(f'<a href="{escape(safe)}" rel="noopener noreferrer">{escape(caption)}</a>')
+
+    def source(self, source: Source) -> Markup:
+        parts = [self.url(source.url, source.title)]
+        if source.document:
+            parts.append(Markup('<span class="ftz-doc">{}</span>').format(source.document))
+        for meta in (source.publisher, dates.display(source.date) if source.date else None):
+            if meta:
+                parts.append(Markup('<span class="ftz-meta">{}</span>').format(meta))
+        if source.verification:
+            parts.append(Markup('<span class="ftz-verify ftz-verify--{0}">{1}</span>').format(
+                source.verification, label("verification", source.verification, "zh")))
+        if source.note:
+            parts.append(Markup('<span class="ftz-source-note">{}</span>').format(source.note))
+        return Markup("").join(parts)
+
+    def lineage(self, nodes) -> Markup:
+        """The replication tree (`replication.LineageNode`s) as nested lists."""
+        items = []
+        for node in nodes:
+            item = [Markup('<li class="ftz-tree__{}">').format(node.link), self.carrier(node.carrier_id)]
+            if node.link == "origin":
+                item.append(Markup('<span class="ftz-meta">首创 · {}</span>').format(dates.display(node.date)))
+            else:
+                if node.status:
+                    item += [Markup(" "), self.status(node.status)]
+                if node.date:
+                    item.append(Markup('<span class="ftz-meta">{}</span>').format(dates.display(node.date)))
+                if node.link == "unrecorded":
+                    item.append(Markup('<span class="ftz-meta">（本案例中无其复制记录）</span>'))
+            if node.children:
+                item.append(self.lineage(node.children))
+            items.append(Markup("").join(item) + Markup("</li>"))
+        return Markup('<ul class="ftz-tree">\n') + Markup("\n").join(items) + Markup("\n</ul>")
 
 
 _STATUS_BADGES: dict[str | None, Markup] = {}

@@ -98,6 +98,10 @@ def serve_site(root: Path, audience: str, address: str) -> None:
     from mkdocs.commands.serve import serve
 
     root = Path(root).resolve()
+    handler = logging.StreamHandler()  # MkDocs reports its address and each rebuild
+    handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     with _environment(root, audience):
         serve(config_file=str(CONFIG), dev_addr=address, livereload=True,
               watch=[str(root / CASES_DIRNAME), str(root / CARRIERS_DIRNAME)])

@@ -5,7 +5,7 @@ It does not import MkDocs; `ftzkb.mkdocs_hook` adapts it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ..audience import audience_view
 from ..model import Corpus
@@ -25,19 +25,35 @@ from .version import EPOCH, FileHistory
 SiteFiles = dict[str, str | bytes]
 Producer = Callable[[Site], Iterable[tuple[str, str | bytes]]]
 
-PRODUCERS: tuple[Producer, ...] = (home_pages, case_pages, carrier_pages, browse_pages, matrix_pages, stats_pages,
-                                   schema_pages, download_files, api_files, feed_files)
+# One page and one API document per case and per carrier: the bulk of the work, which can be
+# shared between processes (`Site.share`).
+RECORD_PRODUCERS: tuple[Producer, ...] = (case_pages, carrier_pages)
+SITE_PRODUCERS: tuple[Producer, ...] = (home_pages, browse_pages, matrix_pages, stats_pages, schema_pages,
+                                        feed_files)
+# Downloads and the API indexes depend on no page: they can be made alongside the pages.
+FILE_PRODUCERS: tuple[Producer, ...] = (download_files, api_files)
+ALL_PRODUCERS = SITE_PRODUCERS + RECORD_PRODUCERS + FILE_PRODUCERS
+
+
+def make_site(corpus: Corpus, *, audience: str = "public", data_version: str = "unknown",
+              build_date: dt.datetime = EPOCH, history: Mapping[str, FileHistory] | None = None) -> Site:
+    """A public site sees only public records (`ftzkb.audience`), so nothing internal can reach
+    any page, index or download made from it."""
+    return Site(audience_view(corpus, audience), audience, data_version, build_date, history or {})
+
+
+def produce(site: Site, producers: Iterable[Producer]) -> Iterator[tuple[str, str | bytes]]:
+    for producer in producers:
+        yield from producer(site)
 
 
 def render_site(corpus: Corpus, *, audience: str = "public", data_version: str = "unknown",
                 build_date: dt.datetime = EPOCH, history: Mapping[str, FileHistory] | None = None) -> SiteFiles:
-    """Path -> content for every generated file. A public build sees only public records
-    (`ftzkb.audience`), so nothing internal can reach any page, index or download."""
-    site = Site(audience_view(corpus, audience), audience, data_version, build_date, history or {})
+    """Path -> content for every generated file."""
+    site = make_site(corpus, audience=audience, data_version=data_version, build_date=build_date, history=history)
     files: SiteFiles = {}
-    for producer in PRODUCERS:
-        for path, content in producer(site):
-            if path in files:
-                raise ValueError(f"two producers made {path}")
-            files[path] = content
+    for path, content in produce(site, ALL_PRODUCERS):
+        if path in files:
+            raise ValueError(f"two producers made {path}")
+        files[path] = content
     return dict(sorted(files.items()))

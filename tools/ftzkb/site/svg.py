@@ -23,12 +23,16 @@ class Series:
     values: Sequence[float]
 
 
-def nice_max(value: float) -> float:
-    """The axis top: 1, 2 or 5 times a power of ten, at least `value`."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+def axis_top(value: float, steps: int = 4) -> float:
+    """The top of a count axis with `steps` whole-number steps of a round size (1, 2, 2.5, 3, 4,
+    5, 6, 8 times a power of ten): 3 → 4, 8 → 8, 101 → 120."""
+    needed = max(1.0, value / steps)
+    power = 10 ** max(0, math.floor(math.log10(needed)))
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        step = factor * power
+        if step >= needed and step == int(step):
+            return step * steps
+    return 10 * power * steps
 
 
 def _ticks(top: float, count: int = 4) -> list[float]:
@@ -41,7 +45,7 @@ def _number(value: float) -> str:
 
 def _frame(title: str, body: list[str], legend: list[str], height: int = HEIGHT) -> Markup:
     parts = [f'<svg class="ftz-chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg" {FONT} font-size="12">',
+             f'xmlns="http://www.w3.org/2000/svg" {FONT} font-size="13">',
              f"<title>{escape(title)}</title>", '<rect width="100%" height="100%" fill="#fff"/>', *body, *legend,
              "</svg>"]
     return Markup("\n".join(parts))
@@ -83,7 +87,7 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], h
     """Grouped bars: one group per category (e.g. a year), one bar per series, values printed above."""
     plot_height = height - MARGIN_TOP - MARGIN_BOTTOM
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    top = nice_max(max((v for s in series for v in s.values), default=0))
+    top = axis_top(max((v for s in series for v in s.values), default=0))
     body = _y_axis(top, plot_height)
     group = plot_width / max(1, len(categories))
     bar = max(2.0, min(28.0, group * 0.8 / max(1, len(series))))
@@ -97,7 +101,7 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], h
                         f'fill="{PALETTE[i % len(PALETTE)]}" fill-opacity="{_opacity(i)}" stroke="#222" '
                         f'stroke-width="0.5"><title>{escape(s.name)} {escape(name)}：{_number(value)}</title></rect>')
             if value and bar >= 10:
-                body.append(f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="10" '
+                body.append(f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="11" '
                             f'fill="#222">{_number(value)}</text>')
         if _shows_label(c, len(categories)):
             body.append(f'<text x="{MARGIN_LEFT + (c + 0.5) * group:.1f}" y="{MARGIN_TOP + plot_height + 16}" '
@@ -115,7 +119,7 @@ def line_chart(title: str, x_labels: Sequence[str], series: Sequence[Series], he
     x labels are not printed (label only the years of a monthly axis)."""
     plot_height = height - MARGIN_TOP - MARGIN_BOTTOM
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    top = nice_max(max((v for s in series for v in s.values), default=0))
+    top = axis_top(max((v for s in series for v in s.values), default=0))
     body = _y_axis(top, plot_height)
     step = plot_width / max(1, len(x_labels) - 1)
     for i, s in enumerate(series):

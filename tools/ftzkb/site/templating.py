@@ -4,6 +4,7 @@ globals every template uses (vocabulary labels, dates, safe Markdown)."""
 from __future__ import annotations
 
 import json
+import re
 from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -18,19 +19,24 @@ STATUS_MARKS = {"adopted": "✔", "adapted": "✚", "piloting": "◔", "planned"
 
 
 def batch_name(key: str | None, lang: str = "zh") -> str:
-    """`provincial-replication-2` → 全省复制推广（省政府办公厅批次）第2批."""
+    """`provincial-replication-2` → 全省复制推广 第2批 (the label without its bracketed gloss)."""
     if not key:
         return ""
     level, _, number = key.rpartition("-")
     if not number.isdigit():
         return key
-    return f"{label('recognition_level', level, lang)} 第{number}批" if lang == "zh" else \
-        f"{label('recognition_level', level, lang)}, batch {number}"
+    name = re.sub(r"\s*[（(][^）)]*[）)]", "", label("recognition_level", level, lang))
+    return f"{name} 第{number}批" if lang == "zh" else f"{name}, batch {number}"
 
 
 @lru_cache(maxsize=4096)
 def category_names(categories: tuple[str, ...]) -> str:
     return "、".join(label("category", value, "zh") for value in categories)
+
+
+def site_label(vocabulary: str, value: str, lang: str = "zh") -> str:
+    """Vocabulary labels for the site: Chinese unless asked, whatever language the command line speaks."""
+    return label(vocabulary, value, lang)
 
 
 def yaml_str(text: object) -> Markup:
@@ -52,8 +58,9 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("ftzkb.site", "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined, auto_reload=False,
                       comment_start_string="{##", comment_end_string="##}")
-    env.filters.update(md=markdown_html, md_inline=markdown_inline, yaml_str=yaml_str, safe_href=safe_href, plain=plain_text)
-    env.globals.update(label=label, date=display_date, batch_name=batch_name, category_names=category_names,
+    env.filters.update(md=markdown_html, md_inline=markdown_inline, yaml_str=yaml_str, safe_href=safe_href,
+                       plain=plain_text)
+    env.globals.update(label=site_label, date=display_date, batch_name=batch_name, category_names=category_names,
                        status_mark=lambda status: STATUS_MARKS.get(status, "?"))
     return env
 

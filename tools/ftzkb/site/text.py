@@ -58,7 +58,7 @@ def _check_link(element: etree.Element) -> None:
 
 
 class _SafeExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SafeTree(md), "ftzkb_safe", 0)
@@ -117,3 +117,11 @@ def plain_text(text: str | object | None) -> str:
     if text is None:
         return ""
     return " ".join(_PLACEHOLDER_CHARS.sub("", str(text)).split())
+
+
+_QUOTED_NAME = re.compile("“([\u3400-\u9fff]{2,6})”")
+
+
+def coined_names(title: str) -> list[str]:
+    """The coined names of reforms, written in quotation marks in a case title (“一业一证”, “白名单”)."""
+    return _QUOTED_NAME.findall(title)

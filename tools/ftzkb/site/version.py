@@ -51,7 +51,9 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def data_version(root: Path, corpus: Corpus | None = None) -> DataVersion:
-    head = _git(root, "log", "-1", "--format=%H %ct")
+    """The last commit that changed cases/ or carriers/ (commits of code alone do not change it)."""
+    head = _git(root, "log", "-1", "--format=%H %ct", "--", CASES_DIRNAME, CARRIERS_DIRNAME) or \
+        _git(root, "log", "-1", "--format=%H %ct")
     if not head or not head.strip():
         return DataVersion(UNKNOWN, _fallback_date(corpus))
     commit, seconds = head.split()

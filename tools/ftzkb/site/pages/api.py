@@ -26,6 +26,7 @@ def dumps(data: Any, compact: bool = False) -> str:
 
 
 def api_files(site: Site) -> Iterator[tuple[str, str]]:
+    """The indexes; each case's and carrier's document is made with its page."""
     base = links.API
     yield f"{base}/index.json", dumps(api_index(site))
     yield f"{base}/cases/index.json", dumps([case_summary(site, c) for c in site.cases_sorted])
@@ -33,8 +34,6 @@ def api_files(site: Site) -> Iterator[tuple[str, str]]:
     yield f"{base}/batches.json", dumps([batch_document(site, key) for key in site.batches])
     yield f"{base}/vocab.json", dumps({name: {"title": v.title_zh, "values": list(v.values), "labels": v.labels}
                                        for name, v in vocabularies().items()})
-    for case in site.cases_sorted:
-        yield f"{base}/cases/{case.id}.json", dumps(case_document(site, case))
 
 
 def api_index(site: Site) -> dict:
@@ -126,7 +125,8 @@ def carrier_document(site: Site, carrier: Carrier, report: GapReport) -> dict:
                     for c, r in site.index.adopted_by.get(carrier.id, [])],
         "gaps": {"eligible": report.eligible, "adopted": report.adopted, "total": len(report.gaps),
                  "top": [{"case": g.case_id, "mandated_by": list(g.mandated_by), "status": g.status,
-                          "peers_adopted": g.peers_adopted, "adopters": g.adopters} for g in report.gaps[:GAPS_IN_API]]},
+                          "peers_adopted": g.peers_adopted, "adopters": g.adopters}
+                         for g in report.gaps[:GAPS_IN_API]]},
         "page": _page("carriers", carrier.id), "data_version": site.data_version,
     }
 

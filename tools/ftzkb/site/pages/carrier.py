@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from ...model import Adoption, Carrier, Case
 from ...replication import CarrierStats, CarrierSummary, GapReport, carrier_stats, gaps
 from ...replication.core import primary_type, sort_date
-from ..context import Site
 from .. import links
+from ..context import Site
 from ..links import carrier_page
 from .api import carrier_document, dumps
 
@@ -38,8 +38,9 @@ class CarrierView:
 
 
 def carrier_pages(site: Site) -> Iterator[tuple[str, str]]:
-    """Each carrier's page and its API document (both need its gaps, computed once)."""
-    for carrier in site.carriers_sorted:
+    """Each carrier's page and its API document (both need its gaps, computed once); this
+    process's share of them (`Site.share`)."""
+    for carrier in site.share(site.carriers_sorted):
         page = carrier_page(carrier.id)
         view = carrier_view(site, carrier)
         yield page, site.render("carrier.md.j2", page, carrier=carrier, view=view, title=carrier.name,

@@ -13,8 +13,11 @@ from ...model import Adoption, Case, Recognition
 from ...replication import ADOPTED, IN_PROGRESS, Lineage
 from ...replication.core import primary_type, sort_date
 from ...vocab import vocab
+from .. import links
 from ..context import SITE_TITLE, Site
 from ..links import case_page
+from ..text import coined_names
+from .api import case_document, dumps
 
 
 @dataclass
@@ -46,9 +49,12 @@ class CaseView:
 
 
 def case_pages(site: Site) -> Iterator[tuple[str, str]]:
-    for case in site.cases_sorted:
+    """Each case's page and its API document (this process's share of them, see `Site.share`)."""
+    for case in site.share(site.cases_sorted):
         page = case_page(case.id)
-        yield page, site.render("case.md.j2", page, case=case, view=case_view(site, case), title=case.title)
+        yield page, site.render("case.md.j2", page, case=case, view=case_view(site, case), title=case.title,
+                                search_tags=search_tags(case))
+        yield f"{links.API}/cases/{case.id}.json", dumps(case_document(site, case))
 
 
 def case_view(site: Site, case: Case) -> CaseView:
@@ -59,6 +65,12 @@ def case_view(site: Site, case: Case) -> CaseView:
     deep = any(depth > 1 for depth, _ in tree.walk())
     return CaseView(case, adoption_groups(site, case), dict(counts), timeline(case), tree, deep,
                     related_cases(site, case), citation(site, case))
+
+
+def search_tags(case: Case) -> list[str]:
+    """The case's tags and the reform names quoted in its title: the browser search weighs tags
+    most, so a search for 一业一证 finds the case so named before cases that merely contain 一."""
+    return list(dict.fromkeys([*case.tags, *coined_names(case.title)]))
 
 
 def adoption_groups(site: Site, case: Case) -> list[AdoptionGroup]:

@@ -21,7 +21,10 @@ from .. import links
 from ..context import Site
 
 FOLDER = "downloads"
-MATRIX_XLSX_MAX_CELLS = 250_000  # beyond that the workbook is too slow to make and to open
+# Beyond these sizes a workbook takes long to make and to open: the table is offered as CSV
+# (which Excel opens too) and JSON only, and the matrix through `ftzkb matrix --format xlsx`.
+XLSX_MAX_ROWS = 20_000
+MATRIX_XLSX_MAX_CELLS = 250_000
 TABLES = {
     "cases": ("案例", export.CASE_COLUMNS, export.case_rows),
     "carriers": ("载体", export.CARRIER_COLUMNS, export.carrier_rows),
@@ -36,7 +39,9 @@ def download_files(site: Site) -> Iterator[tuple[str, str | bytes]]:
         for name, (title, columns, rows_of) in TABLES.items():
             rows = rows_of(site.corpus, public_only=site.public, lang="zh")
             made[f"{FOLDER}/{name}.csv"] = _csv(rows, columns, Path(scratch) / f"{name}.csv")
-            made[f"{FOLDER}/{name}.xlsx"] = _xlsx([export.Sheet(title, columns, rows)], Path(scratch), site.build_date)
+            if len(rows) <= XLSX_MAX_ROWS:
+                made[f"{FOLDER}/{name}.xlsx"] = _xlsx([export.Sheet(title, columns, rows)], Path(scratch),
+                                                      site.build_date)
             made[f"{FOLDER}/{name}.json"] = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
         matrix = adoption_matrix(site.corpus)
         cells = len(matrix.rows) * max(1, len(matrix.carriers))
@@ -46,7 +51,7 @@ def download_files(site: Site) -> Iterator[tuple[str, str | bytes]]:
     yield from made.items()
     yield links.DOWNLOADS, site.render("downloads.md.j2", links.DOWNLOADS, title="下载与接口", tables=TABLES,
         sizes={path: len(content.encode() if isinstance(content, str) else content) for path, content in made.items()},
-        folder=FOLDER)
+        folder=FOLDER, xlsx_max_rows=XLSX_MAX_ROWS)
 
 
 def _csv(rows: list[dict], columns: list[export.Column], path: Path) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ...replication import Flow, adoption_matrix, flow_matrix, is_ftz
+from ...replication import FTZ_TYPES, Flow, adoption_matrix, flow_matrix, is_ftz
 from ...replication.core import primary_type
 from ...vocab import vocab
 from .. import links
@@ -24,8 +24,9 @@ def matrix_pages(site: Site) -> Iterator[tuple[str, str]]:
     data = matrix_data(site)
     yield MATRIX_JSON, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     link = site.linker(links.MATRIX)
-    yield links.MATRIX, site.render("matrix.md.j2", links.MATRIX, title="复制推广矩阵", data=data, src=link.to(MATRIX_JSON),
-        case_url=link.to(links.case_page("ID")), carrier_url=link.to(links.carrier_page("ID")))
+    yield links.MATRIX, site.render("matrix.md.j2", links.MATRIX, title="复制推广矩阵", data=data,
+                                    src=link.to(MATRIX_JSON), case_url=link.to(links.case_page("ID")),
+                                    carrier_url=link.to(links.carrier_page("ID")))
     yield from flow_pages(site)
 
 
@@ -50,8 +51,8 @@ def matrix_data(site: Site) -> dict:
 
 def _column(site: Site, carrier_id: str, name: str) -> dict:
     carrier = site.corpus.carriers.get(carrier_id)
-    return {"id": carrier_id, "name": name, "type": primary_type(carrier), "types": list(carrier.types if carrier else ()),
-            "ftz": is_ftz(carrier)}
+    return {"id": carrier_id, "name": name, "type": primary_type(carrier),
+            "types": list(carrier.types if carrier else ()), "ftz": is_ftz(carrier)}
 
 
 def _filter_options(site: Site) -> dict[str, list[list[str]]]:
@@ -64,7 +65,7 @@ def _filter_options(site: Site) -> dict[str, list[list[str]]]:
     return {
         "category": [[v, vocab("category").label(v, "zh")] for v in vocab("category").values if v in used_categories],
         "origin": origins + [[f"type:{t}", "其他：" + vocab("carrier_type").label(t, "zh")]
-                             for t in vocab("carrier_type").values if t in origin_types and t not in ("ftz", "ftz-area")],
+                             for t in vocab("carrier_type").values if t in origin_types - FTZ_TYPES],
         "carrierType": [[t, vocab("carrier_type").label(t, "zh")] for t in vocab("carrier_type").values
                         if site.carriers_by_type.get(t)],
         "recognition": [[v, vocab("recognition_level").label(v, "zh")] for v in vocab("recognition_level").values

@@ -38,6 +38,7 @@ class Chart:
     svg: Markup
     table: Markup
     note: str = ""
+    empty: bool = False  # nothing to draw: the page says so instead of showing a bare axis
 
 
 def stats_pages(site: Site) -> Iterator[tuple[str, str]]:
@@ -47,6 +48,10 @@ def stats_pages(site: Site) -> Iterator[tuple[str, str]]:
         direction_labels=DIRECTION_LABELS, duration_note=DURATION_NOTE_ZH,
         per_year=[year_chart(area) for area in areas if area.by_year],
         curves=curve_chart(totals, areas), durations=duration_chart(site), directions=direction_chart(totals))
+
+
+def _empty(series: Sequence[svg.Series]) -> bool:
+    return not any(value for s in series for value in s.values)
 
 
 def _years(stats: CarrierStats) -> list[str]:
@@ -68,7 +73,7 @@ def year_chart(stats: CarrierStats) -> Chart:
         note = "日期不明未计入图中：" + "，".join(f"{name} {undated.get(key, 0)}" for key, name in columns)
         rows.append(["日期不明", *(undated.get(key, 0) for key, _ in columns)])
     return Chart(title, svg.bar_chart(title, years, series), svg.data_table(f"{title}（数据）", ["年份", *[
-        name for _, name in columns]], rows), note)
+        name for _, name in columns]], rows), note, empty=_empty(series))
 
 
 def _month_axis(curves: Sequence[Curve]) -> list[str]:
@@ -102,7 +107,7 @@ def curve_chart(totals: CorpusTotals, areas: Sequence[CarrierStats]) -> Chart:
     rows = [[name, curve.points[-1].count if curve.points else 0, curve.undated] for name, curve in named]
     table = svg.data_table(f"{title}（数据）", ["曲线", "截至最后一月累计", "日期不明未计入"], rows)
     years = [m[:4] if m.endswith("-01") or i == 0 else "" for i, m in enumerate(axis)]
-    return Chart(title, svg.line_chart(title, years, series), table)
+    return Chart(title, svg.line_chart(title, years, series), table, empty=_empty(series))
 
 
 def adoption_days(site: Site) -> list[int]:
@@ -123,7 +128,7 @@ def duration_chart(site: Site) -> Chart:
     title = "从首创到复制所用时间（按复制记录计）"
     series = [svg.Series("复制记录数", [counts[n] for n in names])]
     table = svg.data_table(f"{title}（数据）", ["用时", "复制记录数"], [[n, counts[n]] for n in names])
-    return Chart(title, svg.bar_chart(title, names, series), table, DURATION_NOTE_ZH)
+    return Chart(title, svg.bar_chart(title, names, series), table, DURATION_NOTE_ZH, empty=_empty(series))
 
 
 def direction_chart(totals: CorpusTotals) -> Chart:
@@ -132,4 +137,4 @@ def direction_chart(totals: CorpusTotals) -> Chart:
     series = [svg.Series("复制数", [totals.directions.get(d, 0) for d in DIRECTIONS])]
     table = svg.data_table(f"{title}（数据）", ["方向", "复制数"],
                            [[DIRECTION_LABELS[d], totals.directions.get(d, 0)] for d in DIRECTIONS])
-    return Chart(title, svg.bar_chart(title, names, series), table)
+    return Chart(title, svg.bar_chart(title, names, series), table, empty=_empty(series))

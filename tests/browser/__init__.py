@@ -1,0 +1,1 @@
+"""Real-browser tests of the built site (headless Chromium) and the helpers they share."""

@@ -1,0 +1,188 @@
+"""Real MkDocs builds of the site (strict): audiences, reproducibility, links, intranet rules,
+the generator adapter, and `ftzkb site build` on bad input."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from browser.sitekit import HOSTILE_ID, SECRETS, built_site, output_texts, write_site_corpus
+from conftest import minimal_case, write_corpus
+from ftzkb.cli import main
+from ftzkb.site.mkdocs_build import build_site, export_plain_mkdocs
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return built_site(tmp_path_factory, "public")
+
+
+def test_public_build_leaves_every_internal_text_out_of_every_file(site):
+    assert (site / "cases" / "public-with-secrets.html").exists()
+    found = [(path, secret) for path, text in output_texts(site)
+             for secret in (*SECRETS, "secret-whole-case", "secret-carrier") if secret in text]
+    assert found == []
+
+
+def test_public_counts_do_not_reveal_internal_cases(site):
+    import json
+
+    index = json.loads((site / "api" / "v1" / "index.json").read_text("utf-8"))
+    listed = json.loads((site / "api" / "v1" / "cases" / "index.json").read_text("utf-8"))
+    assert index["counts"]["cases"] == len(listed) == len(list((site / "cases").glob("*.html"))) - 1
+
+
+def test_two_builds_of_the_same_data_are_byte_identical(site, tmp_path):
+    corpus = write_site_corpus(tmp_path / "corpus")
+    build_site(corpus, "public", tmp_path / "again")
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [str(p) for p in first if first[p] != second[p]] == []
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append((tag, name, value))
+
+
+def _links(path: Path) -> list[tuple[str, str, str]]:
+    parser = _Links()
+    parser.feed(path.read_text("utf-8"))
+    return parser.links
+
+
+def test_every_internal_link_resolves_and_nothing_loads_from_another_host(site):
+    broken, external = [], []
+    # 404.html is the exception MkDocs makes: without a site_url its links start at the server root
+    for page in (p for p in site.rglob("*.html") if p.name != "404.html"):
+        for tag, attribute, value in _links(page):
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https", "mailto"):
+                if not (tag == "a" and attribute == "href"):
+                    external.append((str(page.relative_to(site)), value))
+                continue
+            if parts.scheme or not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append((str(page.relative_to(site)), value))
+    assert broken == []
+    assert external == []  # scripts, styles, images, fonts: only from the site itself
+
+
+def test_links_are_relative_so_the_site_works_under_a_sub_path(site):
+    root_relative = [(str(p.relative_to(site)), v) for p in site.glob("cases/*.html") for _, _, v in _links(p)
+                     if v.startswith("/")]
+    assert root_relative == []
+
+
+def test_case_and_carrier_pages_stay_out_of_the_navigation(site):
+    home = (site / "index.html").read_text("utf-8")
+    primary = home[home.index('md-nav--primary'):home.index('md-content')]
+    assert re.findall(r'href="cases/(?!index)[^"]+"', primary) == []
+    assert re.findall(r'href="carriers/(?!index)[^"]+"', primary) == []
+
+
+class _Elements(HTMLParser):
+    """Tags and attributes inside the page's <article> (the content, not the theme)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+        elif self.depth:
+            self.found.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+
+
+def test_hostile_case_is_inert_in_the_built_page(site):
+    parser = _Elements()
+    parser.feed((site / "cases" / f"{HOSTILE_ID}.html").read_text("utf-8"))
+    tags = {tag for tag, _ in parser.found}
+    assert tags and not tags & {"script", "iframe", "img", "svg", "object", "embed", "style"}
+    for tag, attributes in parser.found:
+        assert not [name for name in attributes if name.startswith("on")], (tag, attributes)
+        for name in ("href", "src"):
+            value = (attributes.get(name) or "").strip().lower()
+            assert not value.startswith(("javascript:", "data:", "vbscript:")), (tag, attributes)
+            assert "evil.example" not in value or tag == "a", (tag, attributes)
+
+
+def test_deferred_blocks_change_nothing_but_their_markers(tmp_path):
+    """The hook lets big blocks bypass Markdown and search indexing: plain MkDocs on the very same
+    Markdown must give the same pages (but for the marker comments) and the same search index."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a", "adoptions:\n  - carrier: zone-b\n"
+                                                                       "    status: adopted\n    date: \"2021\"\n")})
+    build_site(corpus, "public", tmp_path / "hooked")
+    config = export_plain_mkdocs(corpus, tmp_path / "plain")
+    build(load_config(config_file=str(config)))
+    plain, hooked = tmp_path / "plain" / "site", tmp_path / "hooked"
+    for page in ("cases/a.html", "carriers/zone-b.html", "index.html"):
+        without_markers = re.sub(r"<!--/?ftzkb:defer-->\n", "", (plain / page).read_text("utf-8"))
+        assert without_markers == (hooked / page).read_text("utf-8"), page
+    import json
+
+    def entries(site: Path) -> list[str]:
+        data = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+        return sorted(json.dumps(entry, ensure_ascii=False, sort_keys=True) for entry in data["docs"])
+
+    assert entries(plain) == entries(hooked)
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["--lang", "en", "site", *args])
+
+
+def test_build_command_refuses_a_missing_corpus(tmp_path):
+    result = _run("build", "--root", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "not a corpus directory" in result.output
+
+
+def test_build_command_refuses_to_empty_a_directory_that_is_not_a_site(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a")})
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "notes.txt").write_text("keep me")
+    result = _run("build", "--root", str(corpus), "--out", str(tmp_path / "precious"))
+    assert result.exit_code == 2 and (tmp_path / "precious" / "notes.txt").exists()
+    result = _run("build", "--root", str(corpus), "--out", str(corpus))
+    assert result.exit_code == 2
+
+
+def test_build_command_reports_data_errors_with_their_place(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a"), "b": "id: b\ntitle: 缺少字段\n"})
+    result = _run("build", "--root", str(corpus), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "cases/b.yaml:" in result.output and "Traceback" not in result.output
+
+
+def test_build_command_builds_and_reports_in_json(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a")})
+    result = _run("build", "--root", str(corpus), "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"pages":' in result.output and (tmp_path / "out" / "cases" / "a.html").exists()

@@ -1,0 +1,211 @@
+"""The site renderer as a plain function of the corpus (no MkDocs): pages, API, downloads,
+feed, audiences, reproducibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+
+from conftest import minimal_case, write_corpus
+from ftzkb import schema
+from ftzkb.load import load_corpus
+from ftzkb.site import defer
+from ftzkb.site.pages.api import case_document
+from ftzkb.site.render import render_site
+
+WHEN = dt.datetime(2025, 6, 30, 8, 0, tzinfo=dt.UTC)
+
+ADOPTIONS = """\
+title_en: Multimodal single document
+recognitions:
+  - level: provincial-replication
+    batch: 2
+    date: "2022-03"
+    document: 苏政办发〔2022〕1号
+preconditions:
+  carrier_types:
+    - national-etdz
+    - national-htz
+adoptions:
+  - carrier: zone-c
+    status: adopted
+    date: "2022-06"
+    mandate: mandated
+    mandated_by:
+      level: provincial-replication
+      batch: 2
+    evidence:
+      - title: 复制文件
+        url: https://example.org/evidence
+  - carrier: zone-b
+    status: planned
+    date: "2023"
+    learned_from:
+      carrier: zone-c
+  - carrier: no-such-carrier
+    status: adopted
+    date: "2023-02"
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = write_corpus(tmp_path_factory.mktemp("render"), {
+        "multimodal": minimal_case("multimodal", ADOPTIONS).replace("测试案例multimodal", "多式联运一单制"),
+        "plain": minimal_case("plain", "related:\n  - multimodal\n", origin="zone-b"),
+        "secret": minimal_case("secret", "audience: internal\n"),
+    })
+    loaded = load_corpus(root)
+    assert not loaded.diagnostics
+    return loaded.corpus
+
+
+@pytest.fixture(scope="module")
+def files(corpus):
+    return render_site(corpus, audience="public", data_version="abc123def456", build_date=WHEN)
+
+
+def text_of(files, path):
+    content = files[path]
+    return content if isinstance(content, str) else content.decode()
+
+
+def test_every_case_and_carrier_has_a_page_and_a_document(files, corpus):
+    public = [c for c in corpus.cases.values() if c.audience == "public"]
+    for case in public:
+        assert f"cases/{case.id}.md" in files and f"api/v1/cases/{case.id}.json" in files
+    for carrier_id in corpus.carriers:
+        assert f"carriers/{carrier_id}.md" in files and f"api/v1/carriers/{carrier_id}.json" in files
+
+
+def test_every_nav_page_is_generated_or_static(files):
+    from ftzkb.paths import REPO_ROOT
+
+    nav = re.findall(r":\s+([\w/-]+\.md)\s*$", (REPO_ROOT / "mkdocs.yml").read_text("utf-8"), re.MULTILINE)
+    assert len(nav) > 10
+    for page in nav:
+        assert page in files or (REPO_ROOT / "docs" / page).exists(), page
+
+
+def test_case_page_groups_adoptions_by_carrier_type(files):
+    page = text_of(files, "cases/multimodal.md")
+    groups = re.findall(r'<tr class="ftz-group"><th[^>]*><a href="\.\./carrier-types/([\w-]+)\.html">', page)
+    assert groups == ["national-etdz", "national-htz", "other"]  # vocabulary order; unknown carriers last
+    assert "规定动作" in page and "../batches/provincial-replication-2.html" in page
+    assert "计划复制" in page and "已复制" in page
+    assert '<span class="ftz-unknown" title="登记表中没有这个载体">no-such-carrier</span>' in page
+
+
+def test_case_page_badges_citation_and_front_matter(files):
+    page = text_of(files, "cases/multimodal.md")
+    assert page.startswith('---\ntitle: "多式联运一单制"\n')
+    assert "全省复制推广（省政府办公厅批次） 第2批</span>" in page  # the badge: the full label
+    assert ">全省复制推广 第2批</a>" in page  # batch links: the short name
+    assert "数据版本 abc123def456（2025-06-30）" in page
+    assert '<a href="../api/v1/cases/multimodal.json">JSON</a>' in page
+
+
+def test_related_cases_link_both_ways(files):
+    assert "../cases/plain.html" in text_of(files, "cases/multimodal.md")
+    assert "../cases/multimodal.html" in text_of(files, "cases/plain.md")
+
+
+def test_carrier_page_lists_gaps_and_peers(files):
+    page = text_of(files, "carriers/zone-b.md")
+    assert "可复制而未复制的案例" in page and "与同类载体比较" in page
+    assert '<tr class="ftz-self">' in page
+    document = json.loads(files["api/v1/carriers/zone-c.json"])
+    assert document["adopted"][0]["case"] == "multimodal"
+    assert document["gaps"]["total"] == len(document["gaps"]["top"])
+
+
+def test_batch_page_shows_progress_per_carrier(files):
+    page = text_of(files, "batches/provincial-replication-2.md")
+    assert "各载体复制进度" in page and "ftz-progress__bar" in page
+
+
+def test_public_render_leaves_internal_cases_out_everywhere(files, corpus):
+    assert corpus.cases["secret"].audience == "internal"
+    leaks = [path for path, content in files.items()
+             if isinstance(content, str) and ("测试案例secret" in content or "cases/secret" in content)]
+    assert leaks == []
+    assert json.loads(files["api/v1/index.json"])["counts"]["cases"] == 2
+
+
+def test_internal_render_shows_internal_cases_with_a_badge(corpus):
+    internal = render_site(corpus, audience="internal", data_version="x", build_date=WHEN)
+    page = text_of(internal, "cases/secret.md")
+    assert "测试案例secret" in page and "ftz-badge--internal" in page
+    assert json.loads(internal["api/v1/index.json"])["counts"]["cases"] == 3
+
+
+def test_api_documents_match_the_documented_shape(files, corpus):
+    documented = text_of(files, "downloads.md")
+    document = json.loads(files["api/v1/cases/multimodal.json"])
+    for key in document:
+        assert f"<code>{key}</code>" in documented, key
+    for key in json.loads(files["api/v1/index.json"]):
+        assert f"<code>{key}</code>" in documented, key
+    assert set(document) >= {"id", "title", "adoptions", "origin", "recognitions"}
+
+
+def test_case_document_texts_keep_their_audience(corpus):
+    from ftzkb.site.context import Site
+
+    site = Site(corpus, "internal", "x", WHEN)
+    document = case_document(site, corpus.cases["multimodal"])
+    assert document["adoptions"][0]["carrier"] == "zone-c"
+    assert document["recognitions"][0]["batch_key"] == "provincial-replication-2"
+
+
+def test_feed_is_atom_with_one_entry_per_case(files):
+    root = ET.fromstring(files["feed.xml"].encode())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert {e.find("a:id", ns).text for e in entries} == {"urn:ftzkb:case:multimodal", "urn:ftzkb:case:plain"}
+    assert root.find("a:updated", ns).text == "2025-06-30T08:00:00Z"
+
+
+def test_downloads_in_three_formats(files):
+    for name in ("cases", "carriers", "adoptions"):
+        assert text_of(files, f"downloads/{name}.csv").startswith("\ufeff")
+        assert json.loads(files[f"downloads/{name}.json"])
+        with zipfile.ZipFile(io.BytesIO(files[f"downloads/{name}.xlsx"])) as book:
+            assert "xl/workbook.xml" in book.namelist()
+            assert all(info.date_time[:3] == (2025, 6, 30) for info in book.infolist())
+            assert b"2025-06-30T08:00:00Z" in book.read("docProps/core.xml")
+    assert "测试案例secret" not in text_of(files, "downloads/cases.csv")
+
+
+def test_two_renders_are_identical(corpus, files):
+    again = render_site(corpus, audience="public", data_version="abc123def456", build_date=WHEN)
+    assert again.keys() == files.keys()
+    assert [p for p in files if files[p] != again[p]] == []
+
+
+def test_stats_page_draws_inline_svg_charts(files):
+    page = text_of(files, "stats.md")
+    assert page.count("<svg") >= 3 and "<title>" in page
+    assert "<script" not in page
+
+
+def test_schema_reference_lists_every_case_field(files):
+    page = text_of(files, "schema.md")
+    for name in schema.raw_schema("case")["properties"]:
+        assert f"<code>{name}</code>" in page, name
+    assert "vocab-adoption_status" in page
+
+
+def test_big_blocks_are_deferred_and_put_back_unchanged(files):
+    page = text_of(files, "cases/multimodal.md")
+    skeleton, blocks = defer.take_out(page)
+    assert blocks and "ftz-adoptions" not in skeleton and "<!--ftzkb:slot:0-->" in skeleton
+    assert any("ftz-adoptions" in block for block in blocks)
+    restored = defer.put_back(skeleton, blocks)
+    assert restored == page.replace(defer.DEFER_START + "\n", "").replace("\n" + defer.DEFER_END, "")
