@@ -158,6 +158,7 @@ class Index:
     in_progress: Counter[str] = field(default_factory=Counter)
     carrier_rank: dict[str, int] = field(default_factory=dict)
     signature: tuple = ()
+    memo: dict = field(default_factory=dict)  # derived results cached with the index (same lifetime)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Index:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from ..model import Case, Corpus
@@ -78,8 +79,16 @@ def gaps(corpus: Corpus, carrier_id: str) -> GapReport:
 
 
 def _mandating_batches(corpus: Corpus, carrier_id: str) -> set[str]:
-    return {info.key for info in batches(corpus)
-            if info.level in REPLICATION_LEVELS and carrier_id in batch_targets(corpus, info)}
+    """Computed once per corpus index: a site build asks for every carrier's gaps."""
+    memo = index_of(corpus).memo
+    if "mandating" not in memo:
+        by_carrier: dict[str, set[str]] = defaultdict(set)
+        for info in batches(corpus):
+            if info.level in REPLICATION_LEVELS:
+                for target in batch_targets(corpus, info):
+                    by_carrier[target].add(info.key)
+        memo["mandating"] = by_carrier
+    return memo["mandating"].get(carrier_id, set())
 
 
 def _gap(corpus: Corpus, index: Index, case: Case, status: str | None, batch_keys: tuple[str, ...],
