@@ -75,3 +75,9 @@ def test_fmt_rewrites_to_canonical_and_check_passes_after(tmp_path):
     assert ftzkb("fmt", "--root", str(root)).returncode == 0
     assert (root / "cases" / "c1.yaml").read_text("utf-8") == minimal_case("c1")
     assert ftzkb("fmt", "--check", "--root", str(root)).returncode == 0
+
+
+def test_a_root_without_data_is_a_usage_error_not_a_clean_pass(tmp_path):
+    result = ftzkb("validate", "--root", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "cases/" in result.stderr

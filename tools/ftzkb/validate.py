@@ -38,6 +38,8 @@ class Report:
 def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None = None) -> Report:
     root = Path(root)
     explicit = expand_paths(paths)
+    if not explicit and not (root / CASES_DIRNAME).is_dir() and not (root / CARRIERS_DIRNAME).is_dir():
+        raise UsageError(f"{root} 下没有 cases/ 或 carriers/ 目录 / {root} has no cases/ or carriers/ directory")
     result = load_corpus(root, extra_files=explicit)
     diagnostics = result.diagnostics + list(run_rules(result.corpus))
     selected = None
