@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from . import schema
+from .schema import by_identity
 from .yamlload import load_yaml_text
 
 MODELINE = "# yaml-language-server: $schema=../schema/{kind}.schema.json"
 _PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9<~+.=][^\n]*\Z")
 _PLAIN_BREAKERS = (": ", " #", "\t")
+_NO_SCHEMA: dict = {}  # one object, so memoising by identity sees one node
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "unknown_"}
 
 
@@ -51,7 +54,7 @@ def render_entry(key: str, value: Any, value_schema: dict, indent: int, prefix: 
 
 
 def render_sequence(items: list, seq_schema: dict, indent: int) -> list[str]:
-    item_schema = schema.resolve(seq_schema).get("items", {})
+    item_schema = schema.resolve(seq_schema).get("items", _NO_SCHEMA)
     lines: list[str] = []
     for item in items:
         lines.extend(render_item(item, item_schema, indent))
@@ -62,7 +65,7 @@ def render_item(item: Any, item_schema: dict, indent: int) -> list[str]:
     """One `- ` list item at `indent` (the dash's column)."""
     dash = " " * indent + "- "
     if isinstance(item, dict) and item:
-        resolved = _object_schema(item_schema, item)
+        resolved = _object_schema(item_schema)
         keys = ordered_keys(item, resolved)
         first, rest = keys[0], keys[1:]
         lines = render_entry(first, item[first], child_schema(resolved, first), indent + 2, prefix=dash)
@@ -76,17 +79,24 @@ def render_item(item: Any, item_schema: dict, indent: int) -> list[str]:
 
 
 def ordered_keys(data: dict, node_schema: dict) -> list[str]:
-    order = list(_object_schema(node_schema, data).get("properties", {}))
+    order = _property_order(node_schema)
     known = [k for k in order if k in data]
     return known + [k for k in data if k not in order]
 
 
+@by_identity
+def _property_order(node_schema: dict) -> dict[str, None]:
+    return dict.fromkeys(_object_schema(node_schema).get("properties", {}))
+
+
+@by_identity
 def child_schema(node_schema: dict, key: str) -> dict:
-    props = _object_schema(node_schema, None).get("properties", {})
-    return schema.resolve(props.get(key, {}))
+    props = _object_schema(node_schema).get("properties", {})
+    return schema.resolve(props.get(key, _NO_SCHEMA))
 
 
-def _object_schema(node_schema: dict, value: Any) -> dict:
+@by_identity
+def _object_schema(node_schema: dict) -> dict:
     resolved = schema.resolve(node_schema)
     if "properties" in resolved:
         return resolved
@@ -122,10 +132,12 @@ def scalar(value: Any) -> str:
         return "{}"
     if isinstance(value, list):
         return "[]"
-    text = str(value)
-    if _plain_ok(text):
-        return text
-    return json.dumps(text, ensure_ascii=False)
+    return _scalar_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # ids, statuses, dates and names recur thousands of times in a corpus
+def _scalar_text(text: str) -> str:
+    return text if _plain_ok(text) else json.dumps(text, ensure_ascii=False)
 
 
 def _plain_ok(text: str) -> bool:

@@ -131,9 +131,12 @@ def _facts_of_loaded(loaded: LoadedYaml, kind: str) -> FileFacts:
     from . import schema  # imported here: with a warm cache, commands never need jsonschema
     from .fmt import is_canonical
 
-    if schema.is_valid(kind, loaded.data):
-        return FileFacts(loaded.data, canonical=is_canonical(loaded.text, loaded.data, kind))
-    return FileFacts(problems=[_placed(p, loaded) for p in schema.check(kind, loaded.data)])
+    # The explaining validator runs only when the fast check says no; should it find nothing, the file passes.
+    valid = schema.is_valid(kind, loaded.data)
+    problems = [] if valid else [_placed(p, loaded) for p in schema.check(kind, loaded.data)]
+    if problems:
+        return FileFacts(problems=problems)
+    return FileFacts(loaded.data, canonical=is_canonical(loaded.text, loaded.data, kind))
 
 
 def _placed(problem, loaded: LoadedYaml) -> list:

@@ -1,0 +1,107 @@
+"""The compiled yes/no schema check must agree with jsonschema (draft 2020-12) on every document:
+the loader trusts a "yes" without asking jsonschema."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import fastjsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ftzkb import schema
+from ftzkb.load import corpus_files, kind_of
+from ftzkb.paths import REPO_ROOT
+from ftzkb.yamlload import YamlLoadError, load_yaml_file
+
+BAD = Path(__file__).parent / "data" / "bad"
+MISTAKES = Path(__file__).parent / "data" / "mistakes"
+
+
+def jsonschema_verdict(kind: str, data) -> bool:
+    return not any(schema.validator(kind).iter_errors(data))
+
+
+def _documents(root: Path) -> list[tuple[str, object]]:
+    found = []
+    for path in [*corpus_files(root), *sorted(root.glob("*.yaml"))]:
+        try:
+            found.append((kind_of(path) if path.parent.name in ("cases", "carriers") else "case",
+                          load_yaml_file(path).data))
+        except YamlLoadError:
+            continue
+    return found
+
+
+REAL = _documents(REPO_ROOT)
+
+
+def test_the_current_schemas_are_compiled_not_interpreted():
+    for kind in schema.KINDS:
+        unknown = schema.keywords_used(schema._inlined(schema.raw_schema(kind))) - schema.FAST_KEYWORDS
+        assert not unknown - schema.ANNOTATION_KEYWORDS, f"{kind}: {unknown}"
+        # the fallback is a bound method of a jsonschema validator; the compiled check is a plain function
+        assert getattr(schema._yes_no_check(kind), "__self__", None) is None
+
+
+def test_a_keyword_fastjsonschema_does_not_know_falls_back_to_jsonschema():
+    strict = {"type": "object", "properties": {"a": {"type": "string"}}, "dependentRequired": {"a": ["b"]}}
+    check = schema.compile_yes_no(strict)
+    assert check({"a": "x", "b": 1}) is True
+    assert check({"a": "x"}) is False  # fastjsonschema (draft-07) would ignore dependentRequired and say yes
+    assert fastjsonschema.compile(strict)({"a": "x"}) == {"a": "x"}
+
+
+@pytest.mark.parametrize("root", [REPO_ROOT, BAD, MISTAKES], ids=["real", "bad", "mistakes"])
+def test_verdicts_agree_on_real_bad_and_mistaken_files(root):
+    documents = REAL if root == REPO_ROOT else _documents(root)
+    assert len(documents) > 20
+    verdicts = [(schema.is_valid(kind, data), jsonschema_verdict(kind, data)) for kind, data in documents]
+    assert all(fast == slow for fast, slow in verdicts)
+    if root != REPO_ROOT:
+        assert any(not slow for _, slow in verdicts), "the bad corpora must contain schema-invalid files"
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, (*prefix, index))
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3000), st.floats(allow_nan=False),
+                    st.sampled_from(["", " ", "unknown", "2024-02-30", "2024-13", "adopted", "ftz-area", "x" * 300,
+                                     "https://example.org", "javascript:alert(1)", "Nanjing", "南京片区", "a b"]),
+                    st.lists(st.text(max_size=3), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(),
+                                                                              max_size=2))
+
+
+@st.composite
+def mutated_documents(draw):
+    kind, original = draw(st.sampled_from([d for d in REAL if isinstance(d[1], dict)]))
+    data = copy.deepcopy(original)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(list(_paths(data))[1:]))
+        parent = data
+        for step in path[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "delete", "add-key"]))
+        if action == "delete":
+            del parent[path[-1]]
+        elif action == "add-key" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(["titel", "extra", "audience", "note", "date"]))] = draw(_VALUES)
+        else:
+            parent[path[-1]] = draw(_VALUES)
+    return kind, data
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=mutated_documents())
+def test_verdicts_agree_on_mutated_documents(document):
+    kind, data = document
+    assert schema.is_valid(kind, data) == jsonschema_verdict(kind, data)
