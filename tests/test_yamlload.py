@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ftzkb.validate import validate
-from ftzkb.yamlload import MAX_FILE_BYTES, YamlLoadError, load_yaml_bytes, load_yaml_text
+from ftzkb.yamlload import MAX_FILE_BYTES, LoadedYaml, YamlLoadError, load_yaml_bytes, load_yaml_text
 
 
 def test_yaml11_scalars_stay_strings():
@@ -103,3 +103,32 @@ def test_random_mutations_never_crash_and_stay_fast(tmp_path_factory, text):
     for diagnostic in report.diagnostics:
         assert diagnostic.line >= 1 and diagnostic.col >= 1
         assert diagnostic.zh and diagnostic.en
+
+
+def _fresh(text: str):
+    """A record as the load cache gives it back: data and text, no places yet."""
+    return LoadedYaml(load_yaml_text(text).data, text)
+
+
+def test_places_found_by_reading_up_to_a_path_equal_the_full_parse():
+    from ftzkb.load import corpus_files
+    from ftzkb.paths import REPO_ROOT
+
+    files = corpus_files(REPO_ROOT)
+    assert len(files) > 50
+    for path in files[::5]:
+        text = path.read_text("utf-8")
+        full = load_yaml_text(text)
+        full_values, full_keys = full.value_marks, full.key_marks
+        for wanted in list(full_values)[::7]:
+            assert _fresh(text).position(wanted) == full_values[wanted], (path.name, wanted)
+        for wanted in list(full_keys)[::7]:
+            assert _fresh(text).key_position(wanted) == full_keys[wanted], (path.name, wanted)
+
+
+def test_a_place_missing_from_the_file_falls_back_to_its_nearest_ancestor():
+    text = "id: x\nadoptions:\n  - carrier: a\n    status: adopted\n"
+    assert _fresh(text).position(("adoptions", 0, "date")) == (3, 5)
+    assert _fresh(text).key_position(("adoptions", 0, "date")) == (3, 5)
+    assert _fresh(text).position(("nothing",)) == (1, 1)
+    assert _fresh(text).position(("adoptions", 0, "status")) == (4, 13)

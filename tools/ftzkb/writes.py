@@ -7,7 +7,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import schema
 from .yamlload import YamlLoadError, load_yaml_text
 
 
@@ -62,6 +61,8 @@ def _link_new(tmp_name: str, path: Path) -> None:
 
 
 def _revalidate(text: str, kind: str, path: Path) -> None:
+    from . import schema  # imported here: read-only commands write only exports and never need jsonschema
+
     try:
         data = load_yaml_text(text).data
     except YamlLoadError as exc:

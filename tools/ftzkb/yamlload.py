@@ -94,8 +94,10 @@ class LoadedYaml:
 
     def position(self, path: Path_) -> Position:
         """Where the value at `path` (or its nearest ancestor) is written."""
-        value_marks = self.value_marks
         path = tuple(path)
+        if self.marks is None and (early := _marks_until(self.text, path)):
+            return early[0][path]
+        value_marks = self.value_marks
         while path:
             if path in value_marks:
                 return value_marks[path]
@@ -103,7 +105,10 @@ class LoadedYaml:
         return value_marks.get((), (1, 1))
 
     def key_position(self, path: Path_) -> Position:
-        return self.key_marks.get(tuple(path)) or self.position(path)
+        path = tuple(path)
+        if self.marks is None and (early := _marks_until(self.text, path)) and path in early[1]:
+            return early[1][path]
+        return self.key_marks.get(path) or self.position(path)
 
 
 class YamlLoadError(Exception):
@@ -331,13 +336,52 @@ def _resolve_scalar(event: yaml.ScalarEvent) -> Any:
     return value
 
 
-class _Unusual(Exception):
-    """Raised by the quick builder for anything it leaves to the careful one."""
-
-
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+
+
+def _marks_until(text: str, wanted: Path_) -> _Marks | None:
+    """The places of the keys and values of a loaded (so well-formed) text, read from its start up
+    to the value at `wanted`, or None if there is no such value. A message about a record's title
+    costs a few events instead of parsing the whole file again."""
+    values: dict[Path_, Position] = {}
+    keys: dict[Path_, Position] = {}
+    containers: list[list] = []  # for each open collection: [its path, is a mapping, pending key or next index]
+    try:
+        return _scan_marks(yaml.parse(text, Loader=yaml.CSafeLoader), wanted, values, keys, containers)
+    except yaml.YAMLError:  # not well-formed after all: the careful builder will say where
+        return None
+
+
+def _scan_marks(events: Iterator[yaml.Event], wanted: Path_, values: dict[Path_, Position],
+                keys: dict[Path_, Position], containers: list[list]) -> _Marks | None:
+    for event in events:
+        kind = type(event)
+        if kind is _SEQUENCE_END or kind is _MAPPING_END:
+            containers.pop()
+            continue
+        if kind is not _SCALAR and kind is not _SEQUENCE_START and kind is not _MAPPING_START:
+            continue  # stream and document events
+        path: Path_ = ()
+        if containers:
+            top = containers[-1]
+            if top[1] and top[2] is None:  # a mapping's key
+                top[2] = event.value
+                keys[(*top[0], event.value)] = _pos(event)
+                continue
+            path = (*top[0], top[2])
+            top[2] = None if top[1] else top[2] + 1
+        values[path] = _pos(event)
+        if path == wanted:
+            return values, keys
+        if kind is not _SCALAR:
+            containers.append([path, kind is _MAPPING_START, None if kind is _MAPPING_START else 0])
+    return None
+
+
+class _Unusual(Exception):
+    """Raised by the quick builder for anything it leaves to the careful one."""
 
 
 def _quick_document(text: str) -> Any:
