@@ -58,6 +58,8 @@ def test_positions_of_a_cached_record_are_worked_out_on_demand(tmp_path):
     assert cached.marks is None
     assert cached.position(("adoptions", 0, "status")) == (15, 13)
     assert cached.key_position(("adoptions",)) == (13, 1)
+    assert cached.marks is None  # found by reading the file up to those places only
+    assert cached.position(("adoptions", 0, "date")) == (14, 5)  # absent: its nearest ancestor, from all places
     assert cached.marks == _load_carefully(cached.text).marks
 
 

@@ -234,3 +234,66 @@ adoptions:
     assert current_records(corpus.cases["p"])["zone-b"].status == "adopted"
     assert lineage(corpus, "p").root.children[0].history == [{"status": "piloting", "date": "2021-01",
                                                                 "until": "2021-06"}]
+
+
+def _reference_gaps(corpus, carrier_id):
+    """The gaps, ranked the plain way: every case, every adopter, counted again for each carrier."""
+    from ftzkb.replication.core import ADOPTED, current_records, eligible, sort_date
+    from ftzkb.replication.gaps import _mandating_batches
+
+    carrier = corpus.carriers[carrier_id]
+    mandating = _mandating_batches(corpus, carrier_id)
+    peers = {c.id for c in corpus.carriers.values() if c.id != carrier_id and set(carrier.types) & set(c.types)}
+    found, counts = [], {"eligible": 0, "adopted": 0}
+    for case in corpus.cases.values():
+        if case.lifecycle != "active" or case.origin_carrier == carrier_id or not eligible(case, carrier):
+            continue
+        counts["eligible"] += 1
+        records = current_records(case)
+        own = records.get(carrier_id)
+        if own is not None and own.status in ADOPTED:
+            counts["adopted"] += 1
+            continue
+        adopters = sorted(((c, r) for c, r in records.items() if r.status in ADOPTED),
+                          key=lambda item: (sort_date(item[1].date), item[1].index))
+        keys = {k for k in case.batch_keys if k in mandating}
+        if own is not None and own.mandate == "mandated" and own.mandated_by:
+            keys.add(own.mandated_by)
+        peers_adopted = sum(c in peers for c, _ in adopters)
+        rank = (not keys, -peers_adopted, -len(adopters), sort_date(case.started), case.id)
+        found.append((rank, (case.id, tuple(sorted(keys)), peers_adopted, len(adopters), [c for c, _ in adopters[:3]])))
+    return [gap for _, gap in sorted(found)], counts
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from ftzkb.load import load_corpus
+    from ftzkb.synth import SynthSpec, write_synthetic
+
+    root = tmp_path_factory.mktemp("synth-gaps")
+    write_synthetic(SynthSpec(cases=200, seed=7), root)
+    return load_corpus(root).corpus
+
+
+def test_gaps_agree_with_the_plain_computation_on_a_synthetic_corpus(synthetic):
+    compared = mandated = 0
+    for carrier_id in sorted(synthetic.carriers):
+        report = gaps(synthetic, carrier_id)
+        expected, counts = _reference_gaps(synthetic, carrier_id)
+        assert report.total == len(report.gaps) == len(expected)
+        assert (report.eligible, report.adopted) == (counts["eligible"], counts["adopted"])
+        got = [(g.case_id, g.mandated_by, g.peers_adopted, g.adopters, [t.carrier_id for t in g.learn_from])
+               for g in report.gaps]
+        assert got == expected
+        compared += bool(expected) and any(g.peers_adopted for g in report.gaps)
+        mandated += any(g.mandated_by for g in report.gaps)
+    assert compared >= 5 and mandated >= 1
+
+
+def test_a_limit_describes_the_best_gaps_and_still_counts_them_all(synthetic):
+    carrier_id = sorted(synthetic.carriers)[0]
+    full = gaps(synthetic, carrier_id)
+    first = gaps(synthetic, carrier_id, limit=5)
+    assert [g.case_id for g in first.gaps] == [g.case_id for g in full.gaps[:5]]
+    assert first.total == full.total > 5
+    assert (first.eligible, first.adopted) == (full.eligible, full.adopted)

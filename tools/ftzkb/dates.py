@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 UNKNOWN = "unknown"
 _PATTERN = re.compile(r"(<=)?([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
@@ -56,8 +57,12 @@ class PartialDate:
 
 def parse_date(text: object) -> PartialDate | None:
     """None for "unknown", a missing value or anything malformed (the schema reports those)."""
-    if not isinstance(text, str):
-        return None
+    return _parse_text(text) if isinstance(text, str) else None
+
+
+# A corpus repeats the same few thousand date strings over 100,000s of records: parse each once.
+@lru_cache(maxsize=1 << 16)
+def _parse_text(text: str) -> PartialDate | None:
     match = _PATTERN.match(text)
     if not match:
         return None

@@ -42,10 +42,10 @@ def command(carrier, limit, fmt, root):
     """
     corpus = load_for_query(root)
     require_carrier(corpus, carrier)
-    report = gaps(corpus, carrier)
-    shown = report.gaps[:limit] if limit else report.gaps
+    report = gaps(corpus, carrier, limit)
+    shown = report.gaps
     if fmt == "json":
-        echo_json({**report.as_dict(), "gaps": report.as_dict()["gaps"][:len(shown)]})
+        echo_json(report.as_dict())
     elif fmt == "csv":
         write_csv([_row(i, g) for i, g in enumerate(shown, start=1)], sys.stdout, CSV_COLUMNS)
     else:
@@ -64,13 +64,13 @@ def _row(rank: int, gap: Gap) -> dict:
 
 def render_text(report: GapReport, shown: list[Gap]) -> str:
     header = pick(f"{report.name}（{report.carrier_id}）：可复制 {report.eligible} 个，已复制 {report.adopted} 个，"
-                  f"尚未复制 {len(report.gaps)} 个；同类载体 {report.peers} 个",
+                  f"尚未复制 {report.total} 个；同类载体 {report.peers} 个",
                   f"{report.name} ({report.carrier_id}): eligible for {report.eligible}, adopted {report.adopted}, "
-                  f"not yet {len(report.gaps)}; {report.peers} peers of the same type")
+                  f"not yet {report.total}; {report.peers} peers of the same type")
     if not shown:
         return header
     headings = [c.heading() for c in CSV_COLUMNS]
     rows = [[_row(i, g)[c.key] for c in CSV_COLUMNS] for i, g in enumerate(shown, start=1)]
-    more = len(report.gaps) - len(shown)
+    more = report.total - len(shown)
     tail = pick(f"\n……另有 {more} 个（去掉 --limit 查看全部）", f"\n… {more} more (drop --limit to see all)")
     return header + "\n\n" + format_table(headings, rows, 30) + (tail if more else "")

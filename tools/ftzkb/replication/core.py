@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..dates import PartialDate, parse_date
+from ..dates import parse_date
 from ..model import Adoption, Carrier, Case, Corpus
 from ..vocab import vocab
 
@@ -40,7 +40,12 @@ def is_ftz(carrier: Carrier | None) -> bool:
 
 def eligible(case: Case, carrier: Carrier) -> bool:
     """A case with no preconditions suits every carrier; otherwise one of its types must match."""
-    return not case.suited_carrier_types or bool(set(case.suited_carrier_types) & set(carrier.types))
+    return suits(case, carrier.types)
+
+
+def suits(case: Case, carrier_types: Iterable[str]) -> bool:
+    """`eligible`, for a carrier of these types."""
+    return not case.suited_carrier_types or not frozenset(carrier_types).isdisjoint(case.suited_carrier_types)
 
 
 def record_rank(record: Adoption) -> tuple:
@@ -59,10 +64,7 @@ def current_records(case: Case) -> dict[str, Adoption]:
     return best
 
 
-# A corpus repeats the same few thousand date strings over 100,000 records: parse each once.
-@lru_cache(maxsize=65536)
-def date_of(text: str | None) -> PartialDate | None:
-    return parse_date(text)
+date_of = parse_date  # (memoised) the name the replication queries use
 
 
 def year_of(text: str | None) -> int | None:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from ..model import Case, Corpus
+from ..model import Adoption, Case, Corpus
 from .batches import batch_targets, batches
-from .core import ADOPTED, REPLICATION_LEVELS, Index, eligible, index_of, sort_date
+from .core import ADOPTED, REPLICATION_LEVELS, index_of, sort_date, suits
 
 TEACHERS = 3
 
@@ -43,7 +44,8 @@ class GapReport:
     peers: int
     eligible: int
     adopted: int
-    gaps: list[Gap]
+    gaps: list[Gap]  # best first; only the first `limit` when one was given
+    total: int  # gaps in all
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -54,28 +56,70 @@ def peers_of(corpus: Corpus, carrier_id: str) -> set[str]:
     return {c.id for c in corpus.carriers.values() if c.id != carrier_id and types & set(c.types)}
 
 
-def gaps(corpus: Corpus, carrier_id: str) -> GapReport:
-    """Raises KeyError for an unknown carrier."""
+def gaps(corpus: Corpus, carrier_id: str, limit: int | None = None) -> GapReport:
+    """Raises KeyError for an unknown carrier. Only the first `limit` gaps are described; all are
+    counted. The cost per carrier follows its own records and `limit`, not the size of the corpus:
+    a site build asks for every carrier's gaps, and there are as many carriers as cases grow."""
     carrier = corpus.carriers[carrier_id]
-    index = index_of(corpus)
+    pool, position = _ranked_pool(corpus, frozenset(carrier.types))
+    records = index_of(corpus).adopted_by.get(carrier_id, [])  # its current records, of any status
+    own = {case.id: record for case, record in records}
+    originated = sum(case.id in position for case in index_of(corpus).originated_by.get(carrier_id, []))
+    adopted = sum(case.id in position and record.status in ADOPTED and case.origin_carrier != carrier_id
+                  for case, record in records)
+
+    def is_gap(case: Case) -> bool:
+        record = own.get(case.id)
+        return case.origin_carrier != carrier_id and (record is None or record.status not in ADOPTED)
+
+    batch_keys = _mandating_batch_keys(corpus, carrier_id, own)
+    mandated = sorted((corpus.cases[case_id] for case_id in batch_keys if case_id in position),
+                      key=lambda case: position[case.id])
+    chosen = [case for case in mandated if is_gap(case)][:limit]
+    if limit is None or len(chosen) < limit:
+        rest = (case for case in pool if case.id not in batch_keys and is_gap(case))
+        chosen += itertools.islice(rest, None if limit is None else limit - len(chosen))
     peers = peers_of(corpus, carrier_id)
-    mandating = _mandating_batches(corpus, carrier_id)
-    found: list[Gap] = []
-    eligible_count = adopted = 0
-    for case in corpus.cases.values():
-        if case.lifecycle != "active" or case.origin_carrier == carrier_id or not eligible(case, carrier):
-            continue
-        eligible_count += 1
-        own = index.current[case.id].get(carrier_id)
-        if own is not None and own.status in ADOPTED:
-            adopted += 1
-            continue
-        batch_keys = {k for k in case.batch_keys if k in mandating}
-        if own is not None and own.mandate == "mandated" and own.mandated_by:
-            batch_keys.add(own.mandated_by)
-        found.append(_gap(corpus, index, case, own.status if own else None, tuple(sorted(batch_keys)), peers))
-    found.sort(key=lambda g: (not g.mandated_by, -g.peers_adopted, -g.adopters, sort_date(g.started), g.case_id))
-    return GapReport(carrier_id, carrier.display_name, carrier.types, len(peers), eligible_count, adopted, found)
+    peer_counts, adopters_of = _peers_adopted(corpus, frozenset(carrier.types)), _earliest_adopters(corpus)
+    found = [_gap(corpus, case, own[case.id].status if case.id in own else None, batch_keys.get(case.id, ()),
+                  peer_counts[case.id], adopters_of[case.id], peers) for case in chosen]
+    eligible = len(pool) - originated
+    return GapReport(carrier_id, carrier.display_name, carrier.types, len(peers), eligible, adopted, found,
+                     eligible - adopted)
+
+
+def _ranked_pool(corpus: Corpus, types: frozenset[str]) -> tuple[list[Case], dict[str, int]]:
+    """The active cases that suit carriers of these types, in the order gaps are ranked (without
+    the mandated-first rule): most adopted by peers, then by anyone, earliest started, by id.
+    Computed once per set of carrier types and corpus index."""
+    memo = index_of(corpus).memo.setdefault("gap-pool", {})
+    if types not in memo:
+        peer_counts, adopters_of = _peers_adopted(corpus, types), _earliest_adopters(corpus)
+        pool = [case for case in corpus.cases.values() if case.lifecycle == "active" and suits(case, types)]
+        pool.sort(key=lambda c: (-peer_counts[c.id], -len(adopters_of[c.id]), sort_date(c.started), c.id))
+        memo[types] = pool, {case.id: i for i, case in enumerate(pool)}
+    return memo[types]
+
+
+def _mandating_batch_keys(corpus: Corpus, carrier_id: str, own: dict[str, Adoption]) -> dict[str, tuple[str, ...]]:
+    """Case id -> the batches that expect this carrier to adopt it: the replication batches whose
+    targets include the carrier, and the batch named by its own mandated record."""
+    found: dict[str, set[str]] = defaultdict(set)
+    batch_cases = _batch_cases(corpus)
+    for key in _mandating_batches(corpus, carrier_id):
+        for case_id in batch_cases[key]:
+            found[case_id].add(key)
+    for case_id, record in own.items():
+        if record.mandate == "mandated" and record.mandated_by:
+            found[case_id].add(record.mandated_by)
+    return {case_id: tuple(sorted(keys)) for case_id, keys in found.items()}
+
+
+def _batch_cases(corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    memo = index_of(corpus).memo
+    if "batch-cases" not in memo:
+        memo["batch-cases"] = {info.key: info.cases for info in batches(corpus)}
+    return memo["batch-cases"]
 
 
 def _mandating_batches(corpus: Corpus, carrier_id: str) -> set[str]:
@@ -91,10 +135,30 @@ def _mandating_batches(corpus: Corpus, carrier_id: str) -> set[str]:
     return memo["mandating"].get(carrier_id, set())
 
 
-def _gap(corpus: Corpus, index: Index, case: Case, status: str | None, batch_keys: tuple[str, ...],
-         peers: set[str]) -> Gap:
-    adopters = [(c, r) for c, r in index.current[case.id].items() if r.status in ADOPTED]
-    earliest = sorted(adopters, key=lambda item: (sort_date(item[1].date), item[1].index))[:TEACHERS]
-    teachers = tuple(Teacher(c, corpus.carrier_name(c), r.date, c in peers) for c, r in earliest)
+def _earliest_adopters(corpus: Corpus) -> dict[str, list[tuple[str, Adoption]]]:
+    """Per case, its current adopted records, earliest first; computed once per corpus index."""
+    memo = index_of(corpus).memo
+    if "earliest-adopters" not in memo:
+        memo["earliest-adopters"] = {
+            case_id: sorted(((c, r) for c, r in records.items() if r.status in ADOPTED),
+                            key=lambda item: (sort_date(item[1].date), item[1].index))
+            for case_id, records in index_of(corpus).current.items()}
+    return memo["earliest-adopters"]
+
+
+def _peers_adopted(corpus: Corpus, types: frozenset[str]) -> dict[str, int]:
+    """Per case, how many of its adopters share a type with a carrier of these types. It depends
+    on the types only, so carriers of one type (most of them) share one count."""
+    memo = index_of(corpus).memo.setdefault("peers-adopted", {})
+    if types not in memo:
+        types_of = {c.id: c.types for c in corpus.carriers.values()}
+        memo[types] = {case_id: sum(not types.isdisjoint(types_of.get(c, ())) for c, _ in adopters)
+                       for case_id, adopters in _earliest_adopters(corpus).items()}
+    return memo[types]
+
+
+def _gap(corpus: Corpus, case: Case, status: str | None, batch_keys: tuple[str, ...], peers_adopted: int,
+         adopters: list[tuple[str, Adoption]], peers: set[str]) -> Gap:
+    teachers = tuple(Teacher(c, corpus.carrier_name(c), r.date, c in peers) for c, r in adopters[:TEACHERS])
     return Gap(case.id, case.title, case.origin_carrier, case.started, case.categories, batch_keys, status,
-               sum(c in peers for c, _ in adopters), len(adopters), teachers)
+               peers_adopted, len(adopters), teachers)

@@ -19,10 +19,10 @@ API_VERSION = 1
 GAPS_IN_API = 100
 
 
-def dumps(data: Any, compact: bool = False) -> str:
-    if compact:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+def dumps(data: Any) -> str:
+    """Compact: without indentation Python's JSON encoder runs in C, five times faster, and
+    browsers and `jq` lay the documents out for reading anyway."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def api_files(site: Site) -> Iterator[tuple[str, str]]:
@@ -123,7 +123,7 @@ def carrier_document(site: Site, carrier: Carrier, report: GapReport) -> dict:
         "originated": [c.id for c in site.index.originated_by.get(carrier.id, [])],
         "adopted": [{"case": c.id, "status": r.status, "date": r.date, "mandate": r.mandate}
                     for c, r in site.index.adopted_by.get(carrier.id, [])],
-        "gaps": {"eligible": report.eligible, "adopted": report.adopted, "total": len(report.gaps),
+        "gaps": {"eligible": report.eligible, "adopted": report.adopted, "total": report.total,
                  "top": [{"case": g.case_id, "mandated_by": list(g.mandated_by), "status": g.status,
                           "peers_adopted": g.peers_adopted, "adopters": g.adopters}
                          for g in report.gaps[:GAPS_IN_API]]},

@@ -12,7 +12,7 @@ from ...replication.core import primary_type, sort_date
 from .. import links
 from ..context import Site
 from ..links import carrier_page
-from .api import carrier_document, dumps
+from .api import GAPS_IN_API, carrier_document, dumps
 
 GAPS_SHOWN = 50
 PEERS_SHOWN = 20
@@ -53,8 +53,9 @@ def carrier_view(site: Site, carrier: Carrier) -> CarrierView:
                      reverse=True)
     originated = sorted(site.index.originated_by.get(carrier.id, []), key=lambda c: (sort_date(c.started), c.id),
                         reverse=True)
-    return CarrierView(carrier, carrier_stats(site.corpus, carrier.id), gaps(site.corpus, carrier.id), originated,
-                       adopted, peer_table(site, carrier))
+    described = gaps(site.corpus, carrier.id, limit=max(GAPS_SHOWN, GAPS_IN_API))
+    return CarrierView(carrier, carrier_stats(site.corpus, carrier.id), described, originated, adopted,
+                       peer_table(site, carrier))
 
 
 def peer_table(site: Site, carrier: Carrier) -> PeerTable:

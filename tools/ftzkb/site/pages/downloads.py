@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 import tempfile
 import zipfile
@@ -19,6 +18,7 @@ from ... import export
 from ...replication import adoption_matrix, flow_matrix
 from .. import links
 from ..context import Site
+from .api import dumps
 
 FOLDER = "downloads"
 # Beyond these sizes a workbook takes long to make and to open: the table is offered as CSV
@@ -42,7 +42,7 @@ def download_files(site: Site) -> Iterator[tuple[str, str | bytes]]:
             if len(rows) <= XLSX_MAX_ROWS:
                 made[f"{FOLDER}/{name}.xlsx"] = _xlsx([export.Sheet(title, columns, rows)], Path(scratch),
                                                       site.build_date)
-            made[f"{FOLDER}/{name}.json"] = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+            made[f"{FOLDER}/{name}.json"] = dumps(rows)
         matrix = adoption_matrix(site.corpus)
         cells = len(matrix.rows) * max(1, len(matrix.carriers))
         if cells <= MATRIX_XLSX_MAX_CELLS:
