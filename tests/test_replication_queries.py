@@ -297,3 +297,30 @@ def test_a_limit_describes_the_best_gaps_and_still_counts_them_all(synthetic):
     assert [g.case_id for g in first.gaps] == [g.case_id for g in full.gaps[:5]]
     assert first.total == full.total > 5
     assert (first.eligible, first.adopted) == (full.eligible, full.adopted)
+
+
+def test_batch_progress_agrees_with_the_plain_computation_on_a_synthetic_corpus(synthetic):
+    from ftzkb.replication import batch_progress, batches
+    from ftzkb.replication.batches import batch_targets
+    from ftzkb.replication.core import ADOPTED, IN_PROGRESS, current_records, eligible
+
+    checked = 0
+    for info in batches(synthetic):
+        progress = batch_progress(synthetic, info.key)
+        expected_rows = []
+        for carrier_id in batch_targets(synthetic, info):
+            carrier = synthetic.carriers.get(carrier_id)
+            cases = [synthetic.cases[c] for c in info.cases]
+            expected = [c for c in cases
+                        if c.origin_carrier != carrier_id and (carrier is None or eligible(c, carrier))]
+            if not expected:
+                continue
+            status = {c.id: current_records(c).get(carrier_id) for c in expected}
+            expected_rows.append((carrier_id, [c.id for c in expected],
+                                  [c for c, r in status.items() if r and r.status in ADOPTED],
+                                  [c for c, r in status.items() if r and r.status in IN_PROGRESS],
+                                  [c for c, r in status.items() if not r or r.status not in ADOPTED | IN_PROGRESS]))
+        got = [(t.carrier_id, t.expected, t.adopted, t.in_progress, t.missing) for t in progress.targets]
+        assert got == expected_rows
+        checked += any(t.adopted for t in progress.targets) and any(t.missing for t in progress.targets)
+    assert checked >= 3

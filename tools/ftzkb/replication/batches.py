@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 from ..model import Case, Corpus
 from ..vocab import vocab
-from .core import ADOPTED, IN_PROGRESS, REPLICATION_LEVELS, carrier_order, case_order, eligible, index_of
+from .core import ADOPTED, IN_PROGRESS, REPLICATION_LEVELS, carrier_order, case_order, index_of, suits
 
 UMBRELLA_TYPES = frozenset({"ftz"})
 
@@ -108,22 +108,43 @@ class BatchProgress:
 
 
 def batch_progress(corpus: Corpus, key: str) -> BatchProgress:
-    """Raises KeyError for an unknown batch key."""
+    """Raises KeyError for an unknown batch key. A nationwide batch has every carrier as a target:
+    which cases suit a carrier is worked out once per set of carrier types, and each carrier's
+    records are looked up from the batch's cases, so the cost stays close to the table's size."""
     info = find_batch(corpus, key)
     if info is None:
         raise KeyError(key)
-    index = index_of(corpus)
     cases = [corpus.cases[c] for c in info.cases]
+    records_of = _records_by_carrier(corpus, cases)
+    suited: dict[frozenset[str] | None, list[Case]] = {}
     targets = []
     for carrier_id in batch_targets(corpus, info):
         carrier = corpus.carriers.get(carrier_id)
-        expected = [c for c in cases if c.origin_carrier != carrier_id and (carrier is None or eligible(c, carrier))]
-        if not expected:
-            continue
-        status = {c.id: index.current[c.id].get(carrier_id) for c in expected}
-        targets.append(TargetProgress(
-            carrier_id, corpus.carrier_name(carrier_id), [c.id for c in expected],
-            adopted=[c for c, r in status.items() if r and r.status in ADOPTED],
-            in_progress=[c for c, r in status.items() if r and r.status in IN_PROGRESS],
-            missing=[c for c, r in status.items() if not r or r.status not in ADOPTED | IN_PROGRESS]))
+        types = frozenset(carrier.types) if carrier else None
+        if types not in suited:
+            suited[types] = [c for c in cases if types is None or suits(c, types)]
+        expected = [c.id for c in suited[types] if c.origin_carrier != carrier_id]
+        if expected:
+            targets.append(_target_progress(corpus, carrier_id, expected, records_of.get(carrier_id, {})))
     return BatchProgress(info, targets)
+
+
+def _records_by_carrier(corpus: Corpus, cases: list[Case]) -> dict[str, dict[str, str]]:
+    """Carrier -> case -> the status of its current record, for these cases."""
+    index = index_of(corpus)
+    found: dict[str, dict[str, str]] = {}
+    for case in cases:
+        for carrier_id, record in index.current[case.id].items():
+            found.setdefault(carrier_id, {})[case.id] = record.status
+    return found
+
+
+_UNDER_WAY = ADOPTED | IN_PROGRESS
+
+
+def _target_progress(corpus: Corpus, carrier_id: str, expected: list[str], status: dict[str, str]) -> TargetProgress:
+    return TargetProgress(
+        carrier_id, corpus.carrier_name(carrier_id), expected,
+        adopted=[c for c in expected if status.get(c) in ADOPTED],
+        in_progress=[c for c in expected if status.get(c) in IN_PROGRESS],
+        missing=[c for c in expected if status.get(c) not in _UNDER_WAY])
