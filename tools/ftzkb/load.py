@@ -22,7 +22,7 @@ from .diagnostics import ERROR, Diagnostic, display_path
 from .loadcache import FileFacts, LoadCache, file_key
 from .model import Carrier, Case, Corpus
 from .paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from .yamlload import LoadedYaml, YamlLoadError, decode_text, load_yaml_bytes, read_file_bytes
+from .yamlload import LoadedYaml, YamlLoadError, load_yaml_bytes, read_file_bytes
 
 POOL_THRESHOLD = 300  # fewer uncached files than this are quicker to load in this process
 
@@ -177,7 +177,7 @@ def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: Fi
         problems = [facts.error] if facts.error else facts.problems
         return None, [Diagnostic(shown, line, col, ERROR, rule, zh, en) for rule, line, col, zh, en in problems]
     if loaded is None:
-        loaded = LoadedYaml(facts.data, decode_text(raw))
+        loaded = LoadedYaml(facts.data, raw)  # decoded only if a message or an edit needs the text
     loaded.canonical = facts.canonical
     builder = Carrier if kind_of(path) == "carrier" else Case
     return builder.of(facts.data, path, loaded), []

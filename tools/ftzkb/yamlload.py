@@ -74,10 +74,16 @@ class LoadedYaml:
     (by parsing `text` again) unless the careful builder already recorded them."""
 
     data: Any
-    text: str = ""
+    source: str | bytes = ""  # the text; or the file's bytes (from the load cache) until the text is needed
     marks: tuple[dict[Path_, Position], dict[Path_, Position]] | None = field(default=None, repr=False,
                                                                             compare=False)
     canonical: bool | None = field(default=None, compare=False)  # layout verdict, when the loader knows it
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.source, bytes):
+            self.source = decode_text(self.source)
+        return self.source
 
     @property
     def value_marks(self) -> dict[Path_, Position]:
