@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from ..dates import parse_date
 from ..model import Adoption, Carrier, Case, Corpus
@@ -145,6 +146,9 @@ def case_order(cases: Iterable[Case]) -> list[Case]:
     return sorted(cases, key=lambda case: (sort_date(case.started), case.id))
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class Index:
     """Lookups built once per corpus: current records, and cases and adoptions per carrier."""
@@ -160,7 +164,14 @@ class Index:
     in_progress: Counter[str] = field(default_factory=Counter)
     carrier_rank: dict[str, int] = field(default_factory=dict)
     signature: tuple = ()
-    memo: dict = field(default_factory=dict)  # derived results cached with the index (same lifetime)
+    memo: dict = field(default_factory=dict)  # derived tables cached with the index (same lifetime)
+
+    def remember(self, table: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, kept in the named table of derived results under `key`."""
+        found = self.memo.setdefault(table, {})
+        if key not in found:
+            found[key] = compute()
+        return found[key]
 
     @classmethod
     def build(cls, corpus: Corpus) -> Index:
