@@ -105,3 +105,13 @@ def mutated_documents(draw):
 def test_verdicts_agree_on_mutated_documents(document):
     kind, data = document
     assert schema.is_valid(kind, data) == jsonschema_verdict(kind, data)
+
+
+def test_a_schema_fastjsonschema_cannot_compile_falls_back_to_jsonschema(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise fastjsonschema.JsonSchemaDefinitionException("cannot compile")
+
+    monkeypatch.setattr(fastjsonschema, "compile", refuse)
+    check = schema.compile_yes_no({"type": "object", "required": ["id"]})
+    assert check({"id": 1}) is True
+    assert check({}) is False
