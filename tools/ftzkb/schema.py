@@ -132,15 +132,17 @@ def compile_yes_no(self_contained: dict) -> Callable[[Any], bool]:
     """A yes/no check compiled to Python by fastjsonschema (10x faster than jsonschema). Should the
     schema use a keyword outside FAST_KEYWORDS, jsonschema answers instead, so the verdict is
     always draft 2020-12's."""
-    interpreted = Draft202012Validator(self_contained, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid
+    def interpreted() -> Callable[[Any], bool]:
+        return Draft202012Validator(self_contained, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid
+
     if keywords_used(self_contained) - FAST_KEYWORDS - ANNOTATION_KEYWORDS:
-        return interpreted
+        return interpreted()
     import fastjsonschema
 
     try:
         compiled = fastjsonschema.compile(self_contained, use_default=False, use_formats=False)
     except fastjsonschema.JsonSchemaDefinitionException:  # a schema it cannot compile: slower, never wrong
-        return interpreted
+        return interpreted()
 
     def check(data: Any) -> bool:
         try:

@@ -101,7 +101,7 @@ class LoadedYaml:
     def position(self, path: Path_) -> Position:
         """Where the value at `path` (or its nearest ancestor) is written."""
         path = tuple(path)
-        if self.marks is None and (early := _marks_until(self.text, path)):
+        if early := self._places_up_to(path):
             return early[0][path]
         value_marks = self.value_marks
         while path:
@@ -112,9 +112,23 @@ class LoadedYaml:
 
     def key_position(self, path: Path_) -> Position:
         path = tuple(path)
-        if self.marks is None and (early := _marks_until(self.text, path)) and path in early[1]:
+        if (early := self._places_up_to(path)) and path in early[1]:
             return early[1][path]
         return self.key_marks.get(path) or self.position(path)
+
+    def _places_up_to(self, path: Path_) -> _Marks | None:
+        """The places read from the start of the text up to the value at `path` (a message about a
+        title costs a few parser events); None if the places are known already or `path` is not in
+        the file, in which case the whole file was read and its places are kept."""
+        if self.marks is not None:
+            return None
+        scanned = _scan_marks(self.text, path)
+        if scanned is None:
+            return None
+        places, found = scanned
+        if not found:
+            self.marks = places
+        return places if found else None
 
 
 class YamlLoadError(Exception):
@@ -347,43 +361,38 @@ _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
 
 
-def _marks_until(text: str, wanted: Path_) -> _Marks | None:
+def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
     """The places of the keys and values of a loaded (so well-formed) text, read from its start up
-    to the value at `wanted`, or None if there is no such value. A message about a record's title
-    costs a few events instead of parsing the whole file again."""
+    to the value at `wanted`, and whether it was found (if not, these are all the places). None if
+    the text does not parse after all: the careful builder will say where."""
     values: dict[Path_, Position] = {}
     keys: dict[Path_, Position] = {}
     containers: list[list] = []  # for each open collection: [its path, is a mapping, pending key or next index]
     try:
-        return _scan_marks(yaml.parse(text, Loader=yaml.CSafeLoader), wanted, values, keys, containers)
-    except yaml.YAMLError:  # not well-formed after all: the careful builder will say where
-        return None
-
-
-def _scan_marks(events: Iterator[yaml.Event], wanted: Path_, values: dict[Path_, Position],
-                keys: dict[Path_, Position], containers: list[list]) -> _Marks | None:
-    for event in events:
-        kind = type(event)
-        if kind is _SEQUENCE_END or kind is _MAPPING_END:
-            containers.pop()
-            continue
-        if kind is not _SCALAR and kind is not _SEQUENCE_START and kind is not _MAPPING_START:
-            continue  # stream and document events
-        path: Path_ = ()
-        if containers:
-            top = containers[-1]
-            if top[1] and top[2] is None:  # a mapping's key
-                top[2] = event.value
-                keys[(*top[0], event.value)] = _pos(event)
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            kind = type(event)
+            if kind is _SEQUENCE_END or kind is _MAPPING_END:
+                containers.pop()
                 continue
-            path = (*top[0], top[2])
-            top[2] = None if top[1] else top[2] + 1
-        values[path] = _pos(event)
-        if path == wanted:
-            return values, keys
-        if kind is not _SCALAR:
-            containers.append([path, kind is _MAPPING_START, None if kind is _MAPPING_START else 0])
-    return None
+            if kind is not _SCALAR and kind is not _SEQUENCE_START and kind is not _MAPPING_START:
+                continue  # stream and document events
+            path: Path_ = ()
+            if containers:
+                top = containers[-1]
+                if top[1] and top[2] is None:  # a mapping's key
+                    top[2] = event.value
+                    keys[(*top[0], event.value)] = _pos(event)
+                    continue
+                path = (*top[0], top[2])
+                top[2] = None if top[1] else top[2] + 1
+            values[path] = _pos(event)
+            if path == wanted:
+                return (values, keys), True
+            if kind is not _SCALAR:
+                containers.append([path, kind is _MAPPING_START, None if kind is _MAPPING_START else 0])
+    except yaml.YAMLError:
+        return None
+    return (values, keys), False
 
 
 class _Unusual(Exception):

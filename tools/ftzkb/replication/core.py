@@ -51,7 +51,7 @@ def suits(case: Case, carrier_types: Iterable[str]) -> bool:
 
 def record_rank(record: Adoption) -> tuple:
     """Records of one carrier compare by this; the greatest is the current one."""
-    when = date_of(record.date)
+    when = parse_date(record.date)
     return record.until is None, when.earliest if when else dt.date.min, record.index
 
 
@@ -65,24 +65,21 @@ def current_records(case: Case) -> dict[str, Adoption]:
     return best
 
 
-date_of = parse_date  # (memoised) the name the replication queries use
-
-
 def year_of(text: str | None) -> int | None:
-    date = date_of(text)
+    date = parse_date(text)
     return None if date is None or date.no_later_than else date.year
 
 
 @lru_cache(maxsize=65536)
 def sort_date(text: str | None) -> dt.date:
     """For ordering by date; unknown dates go last."""
-    date = date_of(text)
+    date = parse_date(text)
     return date.midpoint if date else dt.date.max
 
 
 @lru_cache(maxsize=65536)
 def _midpoint_ordinal(text: str | None) -> int | None:
-    date = date_of(text)
+    date = parse_date(text)
     return None if date is None or date.no_later_than else date.midpoint.toordinal()
 
 

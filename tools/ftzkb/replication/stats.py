@@ -19,7 +19,6 @@ from .core import (
     Duration,
     Index,
     carrier_order,
-    date_of,
     days_between,
     index_of,
     is_ftz,
@@ -91,7 +90,7 @@ def _bump(table: dict[str, dict[str, int]], key: str, column: str) -> None:
 
 
 def _year_key(text: str | None) -> str:
-    date = date_of(text)
+    date = parse_date(text)
     return str(date.year) if date else UNDATED
 
 
@@ -160,7 +159,7 @@ def cumulative_curve(dates: Iterable[str]) -> Curve:
 
 @lru_cache(maxsize=65536)
 def _month(text: str | None) -> str | None:
-    date = date_of(text)
+    date = parse_date(text)
     if date is None:
         return None
     day = date.latest if date.no_later_than else date.midpoint
@@ -226,7 +225,7 @@ def corpus_totals(corpus: Corpus) -> CorpusTotals:
 
 def _within(cutoff: dt.date | None, text: str | None) -> bool:
     """Counted as of `cutoff`: dated no later than it, or undated (cannot be excluded)."""
-    date = date_of(text)
+    date = parse_date(text)
     return cutoff is None or date is None or date.earliest <= cutoff
 
 
