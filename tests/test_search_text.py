@@ -90,7 +90,11 @@ def test_dropped_characters_and_long_queries_are_noticed():
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_parses(text):
-    parse_query(text)
+    parsed = parse_query(text)
+    terms = parsed.positive_terms + parsed.excluded
+    assert all(term.text and not term.text.isspace() for term in terms)
+    assert sum(len(term.text) for term in terms) <= len(text)
+    assert parsed.empty == (not terms)
 
 
 def test_snippet_window_and_spans():
