@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ftzkb.load import load_corpus
+from ftzkb.load.loader import load_corpus
 from ftzkb.paths import REPO_ROOT
 
 CARRIER_TEMPLATE = """\

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import minimal_case, write_corpus
 from ftzkb.export import ADOPTION_COLUMNS, adoption_rows, read_sheet, write_csv
-from ftzkb.load import load_corpus
-from ftzkb.replication.bulk import plan_sheet
-from ftzkb.validate import validate
+from ftzkb.load.loader import load_corpus
+from ftzkb.record.bulk import plan_sheet
+from ftzkb.rules.validate import validate
 
 SHEETS = Path(__file__).parent / "data" / "sheets"
 PROVINCIAL = 'recognitions:\n  - level: provincial-replication\n    batch: 1\n    date: "2020"\n'

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import minimal_case, write_corpus
-from ftzkb.replication.adopt import AdoptError, AdoptionChange, plan_adoption, write_all
-from ftzkb.validate import validate
+from ftzkb.record.adopt import AdoptError, AdoptionChange, plan_adoption, write_all
+from ftzkb.rules.validate import validate
 
 PROVINCIAL = 'recognitions:\n  - level: provincial-replication\n    batch: 1\n    date: "2020"\n'
 PILOTING = """\
@@ -79,7 +79,7 @@ def test_labels_are_accepted_for_status_and_mandate(root):
 
 
 def _with_ids(**values) -> AdoptionChange:
-    from ftzkb.replication.adopt import with_ids
+    from ftzkb.record.adopt import with_ids
 
     return with_ids(AdoptionChange(**values))
 

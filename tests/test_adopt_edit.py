@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ftzkb.edit import EditError, set_list_item, split_lines
-from ftzkb.yamlload import load_yaml_text
+from ftzkb.load.yamlload import load_yaml_text
+from ftzkb.record.edit import EditError, set_list_item, split_lines
 
 STATUSES = ["adopted", "adapted", "piloting", "planned", "declined"]
 CARRIERS = ["zone-b", "zone-c", "area-x", "park-9", "htz-4"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ftzkb.validate import validate
+from ftzkb.rules.validate import validate
 
 BAD = Path(__file__).parent / "data" / "bad"
 _EXPECT = re.compile(rb"# expect: (\S+) (\d+)")

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import minimal_case, write_corpus
-from ftzkb import load
-from ftzkb.loadcache import CACHE_NAME
+from ftzkb.bench.synth import SynthSpec, write_synthetic
+from ftzkb.load import loader as load
+from ftzkb.load.cache import CACHE_NAME
+from ftzkb.load.yamlload import _load_carefully, load_yaml_text
 from ftzkb.paths import cache_dir
-from ftzkb.synth import SynthSpec, write_synthetic
-from ftzkb.validate import validate
-from ftzkb.yamlload import _load_carefully, load_yaml_text
+from ftzkb.rules.validate import validate
 
 BAD = Path(__file__).parent / "data" / "bad"
 

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from conftest import minimal_case, write_corpus
-from ftzkb.validate import UsageError, validate
+from ftzkb.rules.validate import UsageError, validate
 
 
 def git(root, *args):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ftzkb.diagnostics import ERROR
-from ftzkb.validate import validate
+from ftzkb.rules.validate import validate
 
 MISTAKES = Path(__file__).parent / "data" / "mistakes"
 _HEADER = re.compile(rb"# expect: (\S+) (\d+)\r?\n# hint: ([^\r\n]+)\r?\n")

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import minimal_case, write_corpus
 from ftzkb.diff import DiffError, diff_corpora, diff_revisions, recent_changes, render
-from ftzkb.load import load_corpus
+from ftzkb.load.loader import load_corpus
 
 ADOPTS_B = "adoptions:\n  - carrier: zone-b\n    status: planned\n"
 

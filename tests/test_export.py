@@ -25,7 +25,7 @@ from ftzkb.export import (
     write_csv,
     write_xlsx,
 )
-from ftzkb.load import load_corpus
+from ftzkb.load.loader import load_corpus
 from ftzkb.replication import adoption_matrix, flow_matrix
 
 ADOPTIONS = """\

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 
 from conftest import write_corpus
 from ftzkb.commands.new import command as new_command
-from ftzkb.fmt import canonical_text
-from ftzkb.scaffold import NewCase, ScaffoldError, filter_options, suggest_id, write_new_case
-from ftzkb.validate import validate
-from ftzkb.writes import WriteRefused, atomic_write
-from ftzkb.yamlload import load_yaml_file
+from ftzkb.load.layout import canonical_text
+from ftzkb.load.yamlload import load_yaml_file
+from ftzkb.record.scaffold import NewCase, ScaffoldError, filter_options, suggest_id, write_new_case
+from ftzkb.record.writes import WriteRefused, atomic_write
+from ftzkb.rules.validate import validate
 
 CARRIERS = {"nanjing-area": ("南京片区", "ftz-area"), "kunshan-etdz": ("昆山经开区", "national-etdz")}
 FLAGS = ["--title", "数据出境“一站式”服务", "--summary", "为企业提供数据出境申报的一站式辅导。",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ftzkb.paths import REPO_ROOT
-from ftzkb.validate import validate
+from ftzkb.rules.validate import validate
 
 
 def test_real_corpus_passes_strict_validation():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import minimal_case, write_corpus
-from ftzkb.load import load_corpus
+from ftzkb.load.loader import load_corpus
 from ftzkb.replication import (
     MatrixFilters,
     adoption_matrix,
@@ -267,8 +267,8 @@ def _reference_gaps(corpus, carrier_id):
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    from ftzkb.load import load_corpus
-    from ftzkb.synth import SynthSpec, write_synthetic
+    from ftzkb.bench.synth import SynthSpec, write_synthetic
+    from ftzkb.load.loader import load_corpus
 
     root = tmp_path_factory.mktemp("synth-gaps")
     write_synthetic(SynthSpec(cases=200, seed=7), root)

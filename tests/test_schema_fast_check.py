@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ftzkb import schema
-from ftzkb.load import corpus_files, kind_of
+from ftzkb.load import schema
+from ftzkb.load.loader import corpus_files, kind_of
+from ftzkb.load.yamlload import YamlLoadError, load_yaml_file
 from ftzkb.paths import REPO_ROOT
-from ftzkb.yamlload import YamlLoadError, load_yaml_file
 
 BAD = Path(__file__).parent / "data" / "bad"
 MISTAKES = Path(__file__).parent / "data" / "mistakes"

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from conftest import write_corpus
-from ftzkb.load import load_corpus
+from ftzkb.load.loader import load_corpus
 
 CARRIERS = {"area-a": ("甲片区", "ftz-area"), "zone-b": ("乙经开区", "national-etdz"),
             "zone-c": ("丙综合保税区", "special-customs-zone")}

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from ftzkb.load.yamlload import load_yaml_file
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
 from ftzkb.search import search
-from ftzkb.yamlload import load_yaml_file
 
 RELEVANCE = Path(__file__).parent / "data" / "relevance.yaml"
 RECALL_AT_5_FLOOR = 0.9

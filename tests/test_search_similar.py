@@ -12,9 +12,9 @@ import sys
 import pytest
 
 from conftest import write_corpus
-from ftzkb.load import load_corpus
+from ftzkb.load.loader import load_corpus
 from ftzkb.rules import run_rules
-from ftzkb.search.similarity import DUPLICATE_THRESHOLD, SimilarityIndex, features
+from ftzkb.rules.similarity import DUPLICATE_THRESHOLD, SimilarityIndex, features
 from test_search_corpus import CARRIERS, STANDARD_CASES, case_yaml
 
 ORIGINAL = case_yaml("sz-credit", "“关助融”：以海关信用数据助力中小企业融资",

@@ -10,7 +10,7 @@ from ftzkb.search.filters import FilterError, make_filters, parse_years, resolve
 from ftzkb.search.pinyin import aligned_syllables, pinyin_spans, pinyin_tokens
 from ftzkb.search.query import covering, parse_query
 from ftzkb.search.snippets import best_snippet, mark, needles, spans_in, window
-from ftzkb.search.text import fold, index_units, units
+from ftzkb.textunits import fold, index_units, units
 
 
 def test_units_are_bigrams_and_latin_words():

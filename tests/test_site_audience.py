@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import CARRIER_TEMPLATE, minimal_case, write_corpus
-from ftzkb.audience import audience_view, public_view
-from ftzkb.load import load_corpus
+from ftzkb.load.audience import audience_view, public_view
+from ftzkb.load.loader import load_corpus
 
 ADOPTIONS = """\
 related:

@@ -13,8 +13,8 @@ import zipfile
 import pytest
 
 from conftest import minimal_case, write_corpus
-from ftzkb import schema
-from ftzkb.load import load_corpus
+from ftzkb.load import schema
+from ftzkb.load.loader import load_corpus
 from ftzkb.site import defer
 from ftzkb.site.pages.api import case_document
 from ftzkb.site.render import render_site

@@ -7,7 +7,7 @@ import os
 import subprocess
 
 from conftest import minimal_case, write_corpus
-from ftzkb.load import load_corpus
+from ftzkb.load.loader import load_corpus
 from ftzkb.site.version import UNKNOWN, case_history, data_version
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from ftzkb.bench.synth import MARKER, SynthRefused, SynthSpec, generate, is_complete, write_synthetic
 from ftzkb.paths import REPO_ROOT
-from ftzkb.synth import MARKER, SynthRefused, SynthSpec, generate, is_complete, write_synthetic
-from ftzkb.validate import validate
+from ftzkb.rules.validate import validate
 from ftzkb.vocab import vocab
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ftzkb.validate import validate
-from ftzkb.yamlload import MAX_FILE_BYTES, LoadedYaml, YamlLoadError, load_yaml_bytes, load_yaml_text
+from ftzkb.load.yamlload import MAX_FILE_BYTES, LoadedYaml, YamlLoadError, load_yaml_bytes, load_yaml_text
+from ftzkb.rules.validate import validate
 
 
 def test_yaml11_scalars_stay_strings():
@@ -105,7 +105,7 @@ def _fresh(text: str):
 
 
 def test_places_found_by_reading_up_to_a_path_equal_the_full_parse():
-    from ftzkb.load import corpus_files
+    from ftzkb.load.loader import corpus_files
     from ftzkb.paths import REPO_ROOT
 
     files = corpus_files(REPO_ROOT)

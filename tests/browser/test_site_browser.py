@@ -44,7 +44,7 @@ def search(page, query: str) -> str:
 
 
 def title_of(case_id: str) -> str:
-    from ftzkb.load import load_corpus
+    from ftzkb.load.loader import load_corpus
 
     return load_corpus(REPO_ROOT).corpus.cases[case_id].title
 

@@ -20,15 +20,16 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import schema, vocab
-from .collate import pinyin_key
-from .dates import display as display_date
-from .diagnostics import Diagnostic
-from .fmt import child_schema
-from .i18n import current_lang, pick
-from .load import LoadResult, load_corpus
-from .model import INTERNAL, PUBLIC, Adoption, Case, Corpus
-from .paths import CARRIERS_DIRNAME, CASES_DIRNAME
+from ftzkb import vocab
+from ftzkb.collate import pinyin_key
+from ftzkb.dates import display as display_date
+from ftzkb.diagnostics import Diagnostic
+from ftzkb.i18n import current_lang, pick
+from ftzkb.load import schema
+from ftzkb.load.layout import child_schema
+from ftzkb.load.loader import LoadResult, load_corpus
+from ftzkb.load.model import INTERNAL, PUBLIC, Adoption, Case, Corpus
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 _KIND_ORDER = {ADDED: 0, CHANGED: 1, REMOVED: 2}

@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .i18n import pick
-from .model import PUBLIC, Case, Corpus, Source, Text
-from .replication import ADOPTED, Flow, Matrix, current_records
-from .vocab import label, vocab
-from .writes import atomic_write
+from ftzkb.i18n import pick
+from ftzkb.load.model import PUBLIC, Case, Corpus, Source, Text
+from ftzkb.record.writes import atomic_write
+from ftzkb.replication import ADOPTED, Flow, Matrix, current_records
+from ftzkb.vocab import label, vocab
 
 Row = dict[str, Any]
 

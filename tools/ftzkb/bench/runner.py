@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..load import load_corpus
-from ..paths import REPO_ROOT
-from ..synth import SynthSpec, is_complete, marker_info, write_synthetic
-from ..writes import atomic_write
-from .measure import Sample, median, percentile, run_process
-from .steps import GROWTH_LIMIT, RATIOS, STEPS, TARGET_SIZE, Context, Step, ftzkb, missing
+from ftzkb.bench.measure import Sample, median, percentile, run_process
+from ftzkb.bench.steps import GROWTH_LIMIT, RATIOS, STEPS, TARGET_SIZE, Context, Step, ftzkb, missing
+from ftzkb.bench.synth import SynthSpec, is_complete, marker_info, write_synthetic
+from ftzkb.load.loader import load_corpus
+from ftzkb.paths import REPO_ROOT
+from ftzkb.record.writes import atomic_write
 
 RESULTS_NAME = "results.json"
 

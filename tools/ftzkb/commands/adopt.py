@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..i18n import pick
-from ..replication.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, with_ids, write_all
-from .common import corpus_root, echo_json, fail, progress, root_option
+from ftzkb.commands.common import corpus_root, echo_json, fail, progress, root_option
+from ftzkb.i18n import pick
+from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, with_ids, write_all
 
 _ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged")}
 
@@ -82,8 +82,8 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
 
 
 def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
-    from ..export import SheetError
-    from ..replication.bulk import plan_rows, read_rows
+    from ftzkb.export import SheetError
+    from ftzkb.record.bulk import plan_rows, read_rows
 
     if not path.is_file():
         fail(f"找不到表格文件 {path}", f"no such sheet: {path}", code=2)

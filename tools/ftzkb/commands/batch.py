@@ -5,12 +5,12 @@ from dataclasses import asdict
 
 import click
 
-from ..export import Column, format_table, write_csv
-from ..i18n import pick
-from ..replication import BatchProgress, batch_progress, batches
-from ..rules._suggest import id_hint
-from ..vocab import label
-from .common import echo_json, fail, load_for_query, root_option
+from ftzkb.commands.common import echo_json, fail, load_for_query, root_option
+from ftzkb.export import Column, format_table, write_csv
+from ftzkb.i18n import pick
+from ftzkb.replication import BatchProgress, batch_progress, batches
+from ftzkb.suggest import id_hint
+from ftzkb.vocab import label
 
 PROGRESS_COLUMNS = [
     Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),

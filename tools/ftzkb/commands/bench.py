@@ -4,11 +4,11 @@ from pathlib import Path
 
 import click
 
-from ..bench import BenchOptions, render_table, run_bench
-from ..bench.steps import step_ids
-from ..paths import REPO_ROOT
-from ..synth import SynthRefused
-from .common import echo_json, fail, format_option
+from ftzkb.bench import BenchOptions, render_table, run_bench
+from ftzkb.bench.steps import step_ids
+from ftzkb.bench.synth import SynthRefused
+from ftzkb.commands.common import echo_json, fail, format_option
+from ftzkb.paths import REPO_ROOT
 
 
 def _int_list(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:

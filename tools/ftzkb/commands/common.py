@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from ..i18n import pick
-from ..paths import default_corpus_root
+from ftzkb.i18n import pick
+from ftzkb.paths import default_corpus_root
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -41,8 +41,8 @@ def fail(zh: str, en: str, code: int = 1) -> None:
 def load_for_query(root: Path | None):
     """The corpus for a read-only command. Files with errors are left out (with a note on stderr:
     `ftzkb validate` explains them), so a query still answers while data is being fixed."""
-    from ..diagnostics import ERROR
-    from ..load import load_corpus
+    from ftzkb.diagnostics import ERROR
+    from ftzkb.load.loader import load_corpus
 
     result = load_corpus(corpus_root(root))
     broken = len({d.file for d in result.diagnostics if d.severity == ERROR})
@@ -54,7 +54,7 @@ def load_for_query(root: Path | None):
 
 def require_carrier(corpus, carrier_id: str) -> None:
     """Exit 2 (a wrong argument) with did-you-mean hints unless the carrier is in the registry."""
-    from ..rules._suggest import carrier_hint
+    from ftzkb.suggest import carrier_hint
 
     if carrier_id not in corpus.carriers:
         zh, en = carrier_hint(corpus, carrier_id)
@@ -62,7 +62,7 @@ def require_carrier(corpus, carrier_id: str) -> None:
 
 
 def require_case(corpus, case_id: str) -> None:
-    from ..rules._suggest import case_hint
+    from ftzkb.suggest import case_hint
 
     if case_id not in corpus.cases:
         zh, en = case_hint(corpus, case_id)

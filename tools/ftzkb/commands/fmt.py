@@ -5,13 +5,13 @@ from pathlib import Path
 
 import click
 
-from ..fmt import format_text, has_inner_comments
-from ..i18n import pick
-from ..load import kind_of
-from ..validate import UsageError, expand_paths
-from ..writes import atomic_write
-from ..yamlload import YamlLoadError, load_yaml_file
-from .common import corpus_root, fail, root_option
+from ftzkb.commands.common import corpus_root, fail, root_option
+from ftzkb.i18n import pick
+from ftzkb.load.layout import format_text, has_inner_comments
+from ftzkb.load.loader import kind_of
+from ftzkb.load.yamlload import YamlLoadError, load_yaml_file
+from ftzkb.record.writes import atomic_write
+from ftzkb.rules.validate import UsageError, expand_paths
 
 
 @click.command(epilog="""\b

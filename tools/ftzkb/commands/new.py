@@ -5,11 +5,11 @@ from pathlib import Path
 
 import click
 
-from ..i18n import pick
-from ..paths import CARRIERS_DIRNAME
-from ..scaffold import NewCase, ScaffoldError, filter_options, suggest_id, write_new_case
-from ..vocab import vocab
-from .common import corpus_root, fail, root_option
+from ftzkb.commands.common import corpus_root, fail, root_option
+from ftzkb.i18n import pick
+from ftzkb.paths import CARRIERS_DIRNAME
+from ftzkb.record.scaffold import NewCase, ScaffoldError, filter_options, suggest_id, write_new_case
+from ftzkb.vocab import vocab
 
 SHOWN = 15
 REQUIRED = ("title", "summary", "origin", "started", "category", "source_title", "source")
@@ -114,8 +114,8 @@ def _ask(root: Path, answers: dict, everything: bool) -> dict:
 
 
 def carrier_options(root: Path) -> list[tuple[str, str]]:
-    from ..collate import sort_zh
-    from ..load import load_records
+    from ftzkb.collate import sort_zh
+    from ftzkb.load.loader import load_records
 
     paths = sorted((root / CARRIERS_DIRNAME).glob("*.yaml"))
     carriers = [record for record, _ in load_records(paths, root) if record is not None]

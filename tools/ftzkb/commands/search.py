@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from ..i18n import pick
-from ..search.similarity import DUPLICATE_THRESHOLD
-from .common import corpus_root, echo_json, fail, format_option, root_option
+from ftzkb.commands.common import corpus_root, echo_json, fail, format_option, root_option
+from ftzkb.i18n import pick
+from ftzkb.rules.similarity import DUPLICATE_THRESHOLD
 
 
 def _progress(zh: str, en: str) -> None:
@@ -24,7 +24,7 @@ def _index_problem(exc) -> None:
 
 def _corpus_dir(root: Path | None) -> Path:
     """The corpus root; a directory without cases/ is a usage error (no index is made there)."""
-    from ..paths import CASES_DIRNAME
+    from ftzkb.paths import CASES_DIRNAME
 
     where = corpus_root(root)
     if not (where / CASES_DIRNAME).is_dir():
@@ -54,7 +54,7 @@ def index_command(rebuild, fmt, root):
 
     Build or update the full-text search index (only changed files are re-indexed).
     """
-    from ..search.index import IndexProblem, ensure_index
+    from ftzkb.search.index import IndexProblem, ensure_index
 
     try:
         report = ensure_index(_corpus_dir(root), rebuild=rebuild, progress=_progress if fmt == "text" else None)
@@ -132,9 +132,9 @@ def search_command(words, origin, category, carrier_type, suits, recognition, st
     Chinese full-text search of cases and carriers: words and parts of compounds, pinyin and
     initials, field queries and filters. Results are ranked, with the matching words highlighted.
     """
-    from ..search.filters import FilterError, make_filters
-    from ..search.index import IndexProblem
-    from ..search.query import QueryError, indexed_carriers, run_search
+    from ftzkb.search.filters import FilterError, make_filters
+    from ftzkb.search.index import IndexProblem
+    from ftzkb.search.query import QueryError, indexed_carriers, run_search
 
     where = _corpus_dir(root)
     text = " ".join(words)
@@ -167,7 +167,7 @@ def _print_hits(text: str, result) -> None:
                     f"{shown}: {count} found, {len(result.hits)} shown"))
     before, after = _highlight_marks()
     for number, hit in enumerate(result.hits, 1):
-        from ..search.snippets import mark
+        from ftzkb.search.snippets import mark
 
         click.echo(f"{number:>2}. {mark(hit.title, hit.title_spans, before, after)}  [{hit.id}]")
         click.echo(f"    {_describe_hit(hit)}")
@@ -183,9 +183,9 @@ def _highlight_marks() -> tuple[str, str]:
 
 
 def _describe_hit(hit) -> str:
-    from ..dates import display
-    from ..i18n import current_lang
-    from ..vocab import label
+    from ftzkb.dates import display
+    from ftzkb.i18n import current_lang
+    from ftzkb.vocab import label
 
     if hit.kind == "carrier":
         return pick("载体", "carrier") + f" · {hit.path}"
@@ -225,14 +225,14 @@ def similar_command(target, limit, min_score, fmt, root):
     List the existing cases most similar to a case (a file or an id), with a score: a check for
     the same reform submitted twice.
     """
-    from ..search.similarity import similar_cases
-    from .common import load_for_query
+    from ftzkb.commands.common import load_for_query
+    from ftzkb.rules.similarity import similar_cases
 
     where = corpus_root(root)
     case = _target_case(target, where)
     corpus = load_for_query(where)
     if case is None:
-        from .common import require_case
+        from ftzkb.commands.common import require_case
 
         require_case(corpus, target)
         case = corpus.cases[target]
@@ -259,9 +259,9 @@ def _target_case(target: str, root: Path):
         return None
     if not path.is_file():
         fail(f"找不到文件：{target}", f"no such file: {target}", code=2)
-    from ..diagnostics import render
-    from ..load import load_record
-    from ..model import Case
+    from ftzkb.diagnostics import render
+    from ftzkb.load.loader import load_record
+    from ftzkb.load.model import Case
 
     record, problems = load_record(path, root)
     if problems:

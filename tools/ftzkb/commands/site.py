@@ -4,11 +4,11 @@ from pathlib import Path
 
 import click
 
-from ..audience import AUDIENCES
-from ..i18n import pick
-from ..model import PUBLIC
-from ..paths import CASES_DIRNAME, REPO_ROOT
-from .common import corpus_root, echo_json, fail, format_option, root_option
+from ftzkb.commands.common import corpus_root, echo_json, fail, format_option, root_option
+from ftzkb.i18n import pick
+from ftzkb.load.audience import AUDIENCES
+from ftzkb.load.model import PUBLIC
+from ftzkb.paths import CASES_DIRNAME, REPO_ROOT
 
 audience_option = click.option(
     "--audience", type=click.Choice(AUDIENCES), default=PUBLIC, show_default=True,
@@ -47,7 +47,7 @@ def build_command(audience: str, out: Path | None, fmt: str, root: Path | None) 
 
     Build the site: case and carrier pages, indexes, matrix, statistics, downloads, JSON API and feed.
     """
-    from ..site.mkdocs_build import DEFAULT_OUT, BuildFailed, build_site
+    from ftzkb.site.mkdocs_build import DEFAULT_OUT, BuildFailed, build_site
 
     root = _checked_root(corpus_root(root))
     out = _checked_out(Path(out) if out else DEFAULT_OUT, root)
@@ -78,7 +78,7 @@ def serve_command(audience: str, addr: str, root: Path | None) -> None:
 
     Preview the site locally; rebuilds when cases/, carriers/ or the templates change.
     """
-    from ..site.mkdocs_build import serve_site
+    from ftzkb.site.mkdocs_build import serve_site
 
     serve_site(_checked_root(corpus_root(root)), audience, addr)
 

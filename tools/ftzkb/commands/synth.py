@@ -4,9 +4,9 @@ from pathlib import Path
 
 import click
 
-from ..i18n import pick
-from ..synth import SynthRefused, SynthSpec, write_synthetic
-from .common import echo_json, fail, format_option
+from ftzkb.bench.synth import SynthRefused, SynthSpec, write_synthetic
+from ftzkb.commands.common import echo_json, fail, format_option
+from ftzkb.i18n import pick
 
 
 @click.command(epilog="""\b

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import render
-from ..i18n import pick
-from ..validate import UsageError, validate
-from .common import corpus_root, fail, format_option, root_option
+from ftzkb.commands.common import corpus_root, fail, format_option, root_option
+from ftzkb.diagnostics import render
+from ftzkb.i18n import pick
+from ftzkb.rules.validate import UsageError, validate
 
 
 @click.command(epilog="""\b
@@ -53,8 +53,8 @@ def command(paths, strict, changed_since, list_rules, fmt, root):
 
 
 def _print_rules(fmt: str) -> None:
-    from ..rules import all_rules
-    from .common import echo_json
+    from ftzkb.commands.common import echo_json
+    from ftzkb.rules import all_rules
 
     rules = all_rules()
     if fmt == "json":

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from ..model import Case, Corpus
-from ..vocab import vocab
-from .core import ADOPTED, IN_PROGRESS, REPLICATION_LEVELS, carrier_order, case_order, index_of, suits
+from ftzkb.load.model import Case, Corpus
+from ftzkb.replication.core import ADOPTED, IN_PROGRESS, REPLICATION_LEVELS, carrier_order, case_order, index_of, suits
+from ftzkb.vocab import vocab
 
 UMBRELLA_TYPES = frozenset({"ftz"})
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
-from ..dates import parse_date
-from ..model import Adoption, Carrier, Case, Corpus
-from ..vocab import vocab
+from ftzkb.dates import parse_date
+from ftzkb.load.model import Adoption, Carrier, Case, Corpus
+from ftzkb.vocab import vocab
 
 ADOPTED = frozenset({"adopted", "adapted"})
 IN_PROGRESS = frozenset({"piloting", "planned"})
@@ -132,7 +132,7 @@ def carrier_order(corpus: Corpus, carrier_ids: Iterable[str]) -> list[str]:
 
 
 def _carrier_rank(corpus: Corpus) -> dict[str, int]:
-    from ..collate import pinyin_key  # pypinyin takes 0.1 s to import; `adopt` never needs it
+    from ftzkb.collate import pinyin_key
 
     def key(carrier: Carrier) -> tuple:
         return type_rank(carrier), pinyin_key(carrier.display_name), carrier.id
@@ -172,7 +172,7 @@ class Index:
 
     @classmethod
     def build(cls, corpus: Corpus) -> Index:
-        from ..load import paused_gc  # imported here: `adopt` needs this module, not the loader
+        from ftzkb.load.loader import paused_gc
 
         with paused_gc():  # 100,000s of small tuples; the cycle collector would walk them again and again
             return cls._filled(cls(corpus, carrier_rank=_carrier_rank(corpus), signature=_signature(corpus)))

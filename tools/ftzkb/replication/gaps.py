@@ -8,9 +8,9 @@ import itertools
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from ..model import Adoption, Case, Corpus
-from .batches import batch_targets, batches
-from .core import ADOPTED, REPLICATION_LEVELS, index_of, sort_date, suits
+from ftzkb.load.model import Adoption, Case, Corpus
+from ftzkb.replication.batches import batch_targets, batches
+from ftzkb.replication.core import ADOPTED, REPLICATION_LEVELS, index_of, sort_date, suits
 
 TEACHERS = 3
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from ..model import Adoption, Corpus
-from .core import current_records, sort_date
+from ftzkb.load.model import Adoption, Corpus
+from ftzkb.replication.core import current_records, sort_date
 
 ORIGIN, LEARNED, DIRECT, UNRECORDED = "origin", "learned", "direct", "unrecorded"
 

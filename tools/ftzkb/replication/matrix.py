@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Case, Corpus
-from ..vocab import vocab
-from .core import ADOPTED, carrier_order, case_order, index_of, is_ftz, primary_type, year_of
+from ftzkb.load.model import Case, Corpus
+from ftzkb.replication.core import ADOPTED, carrier_order, case_order, index_of, is_ftz, primary_type, year_of
+from ftzkb.vocab import vocab
 
 
 @dataclass(frozen=True)

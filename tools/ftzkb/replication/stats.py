@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from ..dates import parse_date
-from ..model import Adoption, Carrier, Case, Corpus, ReportedFigure
-from .core import (
+from ftzkb.dates import parse_date
+from ftzkb.load.model import Adoption, Carrier, Case, Corpus, ReportedFigure
+from ftzkb.replication.core import (
     ADOPTED,
     DURATION_NOTE_EN,
     DURATION_NOTE_ZH,
@@ -211,7 +211,7 @@ class CorpusTotals:
 
 
 def corpus_totals(corpus: Corpus) -> CorpusTotals:
-    from .matrix import flow_matrix
+    from ftzkb.replication.matrix import flow_matrix
 
     index = index_of(corpus)
     adopted = list(index.adopted())

@@ -12,12 +12,15 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from ..diagnostics import ERROR, WARNING, Diagnostic, display_path
-from ..model import Carrier, Case, Corpus
+from ftzkb.diagnostics import ERROR, WARNING, Diagnostic, display_path
+
+if TYPE_CHECKING:  # only for annotations: `ftzkb search` imports the similarity module below without the model
+    from ftzkb.load.model import Carrier, Case, Corpus
 
 Report = Callable[..., None]
-Check = Callable[[Corpus, Report], None]
+Check = Callable[["Corpus", Report], None]
 
 
 @dataclass(frozen=True)

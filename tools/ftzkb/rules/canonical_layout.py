@@ -1,11 +1,11 @@
-from ..load import kind_of
-from . import WARNING, rule
+from ftzkb.load.loader import kind_of
+from ftzkb.rules import WARNING, rule
 
 
 @rule("canonical-layout", WARNING, "文件应为规范格式（键序、缩进、引号）；运行 ftzkb fmt 修正",
       "files should be in canonical layout (key order, indentation, quoting); run ftzkb fmt")
 def check(corpus, report):
-    from ..fmt import has_inner_comments, is_canonical  # only needed for files the loader did not judge
+    from ftzkb.load.layout import has_inner_comments, is_canonical
 
     for record in (*corpus.cases.values(), *corpus.carriers.values()):
         loaded = record.loaded

@@ -1,5 +1,5 @@
-from . import ERROR, rule
-from ._suggest import carrier_hint, case_hint
+from ftzkb.rules import ERROR, rule
+from ftzkb.suggest import carrier_hint, case_hint
 
 
 @rule("unknown-reference", ERROR, "引用的载体和案例必须存在", "every referenced carrier and case must exist")

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
-from ..search.similarity import DUPLICATE_THRESHOLD, SimilarityIndex, case_features
-from . import WARNING, rule
+from ftzkb.rules import WARNING, rule
+from ftzkb.rules.similarity import DUPLICATE_THRESHOLD, SimilarityIndex, case_features
 
 
 def acknowledged(first, second) -> bool:

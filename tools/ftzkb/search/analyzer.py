@@ -14,7 +14,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import KEYWORD, TEXT
 from whoosh.system import pack_uint
 
-from .text import index_units, runs
+from ftzkb.textunits import index_units, runs
 
 
 class CjkBigramTokenizer(Tokenizer):

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 
-from .analyzer import BigramText, token_field
-from .pinyin import aligned_syllables, pinyin_tokens
+from ftzkb.search.analyzer import BigramText, token_field
+from ftzkb.search.pinyin import aligned_syllables, pinyin_tokens
 
 if TYPE_CHECKING:
-    from ..model import Carrier, Case, Corpus
+    from ftzkb.load.model import Carrier, Case, Corpus
 
 CASE, CARRIER = "case", "carrier"
 

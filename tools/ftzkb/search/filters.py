@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from ..vocab import vocab
+from ftzkb.vocab import vocab
 
 KINDS = ("case", "carrier")
 
@@ -99,7 +99,7 @@ def resolve_carrier(given: str, carriers: Mapping[str, Iterable[str]]) -> list[s
 
 
 def _unknown(given: str, what_zh: str, what_en: str, choices: Mapping[str, Iterable[str]]) -> tuple[str, str]:
-    from ..rules._suggest import hint_among
+    from ftzkb.suggest import hint_among
 
     hint_zh, hint_en = hint_among(given, choices)
     listing = ", ".join(list(choices)[:12]) + (" …" if len(choices) > 12 else "")

@@ -22,14 +22,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME, cache_dir
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, cache_dir
 
 INDEX_DIRNAME = "search-index"
 MANIFEST_NAME = "ftzkb-manifest.json"
 LOCK_NAME = "search-index.lock"
 FORMAT = 1
 # The code that decides what is in the index: a change to any of these makes old indexes stale.
-_SOURCES = ("text.py", "analyzer.py", "pinyin.py", "documents.py", "index.py")
+_SOURCES = ("../textunits.py", "analyzer.py", "pinyin.py", "documents.py", "index.py")
 RECHECK_SECONDS = 1.0  # one process searching repeatedly re-stats the corpus at most this often
 POOL_ITEMS = 2_000_000  # postings kept in memory before whoosh spills a sorted run to disk
 
@@ -82,7 +82,7 @@ class Manifest:
         return cls(str(data.get("fingerprint")), data["files"], data["docs"])
 
     def write(self, directory: Path) -> None:
-        from ..writes import atomic_write
+        from ftzkb.record.writes import atomic_write
 
         text = json.dumps({"fingerprint": self.fingerprint, "files": self.files, "docs": self.docs},
                           ensure_ascii=False, separators=(",", ":"))
@@ -124,7 +124,7 @@ def scan(root: Path) -> dict[str, Stat]:
 
 
 def _hash_file(root: Path, relative: str) -> str:
-    from ..loadcache import file_key
+    from ftzkb.load.cache import file_key
 
     try:
         return file_key((root / relative).read_bytes(), relative.split("/", 1)[0])
@@ -303,9 +303,9 @@ Builder = Callable[[], dict[str, Any]]
 
 def _documents(root: Path, files: dict[str, list]) -> tuple[dict[str, tuple[str, Builder]], list[str]]:
     """Every document the corpus gives now: key -> (signature, builder); and the files left out."""
-    from ..diagnostics import ERROR
-    from ..load import load_corpus
-    from .documents import CARRIER, CASE, carrier_document, case_document, doc_key
+    from ftzkb.diagnostics import ERROR
+    from ftzkb.load.loader import load_corpus
+    from ftzkb.search.documents import CARRIER, CASE, carrier_document, case_document, doc_key
 
     result = load_corpus(root)
     corpus = result.corpus
@@ -333,8 +333,8 @@ def _documents(root: Path, files: dict[str, list]) -> tuple[dict[str, tuple[str,
 def _rebuild(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexReport:
     from whoosh.index import create_in
 
-    from ..load import paused_gc
-    from .documents import schema
+    from ftzkb.load.loader import paused_gc
+    from ftzkb.search.documents import schema
 
     if progress:
         progress(f"正在建立检索索引（{len(verdict.stats)} 个文件）…",
@@ -382,8 +382,8 @@ def _update(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexRe
 def _writer(ix, documents: int):
     """One writer process, or (for many documents on several cores) whoosh's parallel writer, each
     process writing its own segment."""
-    from ..load import _worker_count
-    from .analyzer import QuickCodec
+    from ftzkb.load.loader import _worker_count
+    from ftzkb.search.analyzer import QuickCodec
 
     options = {"limitmb": 1024, "compound": False, "codec": QuickCodec()}
     workers = _worker_count(documents)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .text import runs
+from ftzkb.textunits import runs
 
 MAX_SYLLABLES = 12  # a suffix longer than this is cut: nobody types more letters without spaces
 NO_SYLLABLE = "-"

@@ -25,10 +25,10 @@ from pathlib import Path
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Prefix, Query
 from whoosh.query import Term as WTerm
 
-from .documents import LATIN_ONLY_FIELDS, PINYIN_FIELDS, SNIPPET_FIELDS, TEXT_FIELDS
-from .filters import Filters
-from .snippets import Snippet, best_snippet, needles, spans_in
-from .text import bigrams, fold, runs
+from ftzkb.search.documents import LATIN_ONLY_FIELDS, PINYIN_FIELDS, SNIPPET_FIELDS, TEXT_FIELDS
+from ftzkb.search.filters import Filters
+from ftzkb.search.snippets import Snippet, best_snippet, needles, spans_in
+from ftzkb.textunits import bigrams, fold, runs
 
 MAX_QUERY_CHARS = 200
 CANDIDATES = 20  # hits re-ranked and checked for exact phrases, per search
@@ -299,8 +299,8 @@ def loose_query(parsed: ParsedQuery, reader):
 def run_search(root: Path, text: str, filters: Filters | None = None, limit: int = 10,
                update: bool = True, progress=None) -> SearchResult:
     """Parse `text`, bring the index up to date (unless `update` is False), and search."""
-    from .index import ensure_index
-    from .reader import with_searcher
+    from ftzkb.search.index import ensure_index
+    from ftzkb.search.reader import with_searcher
 
     filters = filters or Filters()
     parsed = parse_query(text or "")
@@ -320,8 +320,8 @@ def run_search(root: Path, text: str, filters: Filters | None = None, limit: int
 
 def indexed_carriers(root: Path) -> dict[str, list[str]]:
     """Carrier id -> its names, from the index (so filters resolve names without loading the corpus)."""
-    from .index import ensure_index
-    from .reader import with_searcher
+    from ftzkb.search.index import ensure_index
+    from ftzkb.search.reader import with_searcher
 
     ensure_index(root)
     def read(searcher) -> dict[str, list[str]]:
@@ -337,7 +337,7 @@ def _nothing_searchable(parsed: ParsedQuery) -> Notice:
 
 
 def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> SearchResult:
-    from .filters import filter_query
+    from ftzkb.search.filters import filter_query
 
     only = filter_query(filters)
     reader = searcher.reader()
@@ -358,7 +358,7 @@ def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> Sear
     if parsed.groups:
         ranked.sort(key=lambda pair: -pair[0])
     else:  # filters alone rank nothing: list by title, in pinyin order
-        from ..collate import pinyin_key
+        from ftzkb.collate import pinyin_key
 
         ranked.sort(key=lambda pair: pinyin_key(_LEADING_MARKS.sub("", pair[1].get("title", ""))))
     # else more matched than were ranked (counting them all would cost a second pass)
@@ -398,7 +398,7 @@ def _hit(stored: dict, score: float, wanted: list[str], parsed: ParsedQuery, par
 
 
 def _title_spans(title: str, syllables: str, wanted: list[str], parsed: ParsedQuery) -> list[tuple[int, int]]:
-    from .pinyin import pinyin_spans
+    from ftzkb.search.pinyin import pinyin_spans
 
     spans = spans_in(title, wanted)
     for term in parsed.positive_terms:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .text import bigrams, fold, runs
+from ftzkb.textunits import bigrams, fold, runs
 
 WIDTH = 80
 LEAD = 16  # characters of context kept before the first highlighted word

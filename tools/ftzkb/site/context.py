@@ -11,10 +11,10 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .. import dates
-from ..collate import pinyin_key
-from ..model import Adoption, Carrier, Case, Corpus
-from ..replication import (
+from ftzkb import dates
+from ftzkb.collate import pinyin_key
+from ftzkb.load.model import Adoption, Carrier, Case, Corpus
+from ftzkb.replication import (
     ADOPTED,
     BatchInfo,
     BatchProgress,
@@ -24,13 +24,13 @@ from ..replication import (
     carrier_overview,
     lineage,
 )
-from ..replication.core import index_of, primary_type, sort_date
-from ..replication.lineage import CaseLink, Lineage
-from ..vocab import vocab
-from .html import Html
-from .links import Linker
-from .templating import environment
-from .version import FileHistory
+from ftzkb.replication.core import index_of, primary_type, sort_date
+from ftzkb.replication.lineage import CaseLink, Lineage
+from ftzkb.site.html import Html
+from ftzkb.site.links import Linker
+from ftzkb.site.templating import environment
+from ftzkb.site.version import FileHistory
+from ftzkb.vocab import vocab
 
 SITE_TITLE = "江苏自贸试验区制度创新案例库"
 SITE_TITLE_EN = "Jiangsu FTZ Institutional Innovation Knowledge Base"

@@ -14,14 +14,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..audience import AUDIENCES
-from ..diagnostics import ERROR, Diagnostic
-from ..load import load_corpus
-from ..model import PUBLIC
-from ..paths import default_corpus_root
-from .context import Site
-from .render import ALL_PRODUCERS, FILE_PRODUCERS, RECORD_PRODUCERS, SITE_PRODUCERS, make_site, produce
-from .version import DataVersion, case_history, data_version
+from ftzkb.diagnostics import ERROR, Diagnostic
+from ftzkb.load.audience import AUDIENCES
+from ftzkb.load.loader import load_corpus
+from ftzkb.load.model import PUBLIC
+from ftzkb.paths import default_corpus_root
+from ftzkb.site.context import Site
+from ftzkb.site.render import ALL_PRODUCERS, FILE_PRODUCERS, RECORD_PRODUCERS, SITE_PRODUCERS, make_site, produce
+from ftzkb.site.version import DataVersion, case_history, data_version
 
 AUDIENCE_ENV = "FTZKB_AUDIENCE"
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .. import dates
-from ..model import INTERNAL, Source, Text
-from ..vocab import label
-from .links import Linker
-from .templating import STATUS_MARKS, batch_name, safe_href
-from .text import markdown_html
+from ftzkb import dates
+from ftzkb.load.model import INTERNAL, Source, Text
+from ftzkb.site.links import Linker
+from ftzkb.site.templating import STATUS_MARKS, batch_name, safe_href
+from ftzkb.site.text import markdown_html
+from ftzkb.vocab import label
 
 INTERNAL_BADGE = Markup('<span class="ftz-badge ftz-badge--internal" '
                         'title="内部：公开版不含此项 / internal: left out of the public build">内部</span>')

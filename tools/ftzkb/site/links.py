@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..model import Corpus
+from ftzkb.load.model import Corpus
 
 HOME = "index.md"
 CASES_INDEX = "cases/index.md"

@@ -7,20 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from ..audience import audience_view
-from ..model import Corpus
-from .context import Site
-from .pages.api import api_files
-from .pages.browse import browse_pages
-from .pages.carrier import carrier_pages
-from .pages.case import case_pages
-from .pages.downloads import download_files
-from .pages.feed import feed_files
-from .pages.home import home_pages
-from .pages.matrix import matrix_pages
-from .pages.schema_ref import schema_pages
-from .pages.stats import stats_pages
-from .version import EPOCH, FileHistory
+from ftzkb.load.audience import audience_view
+from ftzkb.load.model import Corpus
+from ftzkb.site.context import Site
+from ftzkb.site.pages.api import api_files
+from ftzkb.site.pages.browse import browse_pages
+from ftzkb.site.pages.carrier import carrier_pages
+from ftzkb.site.pages.case import case_pages
+from ftzkb.site.pages.downloads import download_files
+from ftzkb.site.pages.feed import feed_files
+from ftzkb.site.pages.home import home_pages
+from ftzkb.site.pages.matrix import matrix_pages
+from ftzkb.site.pages.schema_ref import schema_pages
+from ftzkb.site.pages.stats import stats_pages
+from ftzkb.site.version import EPOCH, FileHistory
 
 SiteFiles = dict[str, str | bytes]
 Producer = Callable[[Site], Iterable[tuple[str, str | bytes]]]

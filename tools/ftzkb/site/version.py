@@ -10,9 +10,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..dates import parse_date
-from ..model import Corpus
-from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME
+from ftzkb.dates import parse_date
+from ftzkb.load.model import Corpus
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
 UNKNOWN = "unknown"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -9,11 +9,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ...model import PUBLIC, Adoption, Carrier, Case, Source, Text
-from ...replication import GapReport
-from ...vocab import vocabularies
-from .. import links
-from ..context import Site
+from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Source, Text
+from ftzkb.replication import GapReport
+from ftzkb.site import links
+from ftzkb.site.context import Site
+from ftzkb.vocab import vocabularies
 
 API_VERSION = 1
 GAPS_IN_API = 100

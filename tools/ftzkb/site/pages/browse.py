@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ...model import Carrier, Case
-from ...replication import is_ftz
-from ...replication.core import primary_type
-from ...vocab import vocab
-from .. import links
-from ..context import Site
-from ..templating import batch_name
+from ftzkb.load.model import Carrier, Case
+from ftzkb.replication import is_ftz
+from ftzkb.replication.core import primary_type
+from ftzkb.site import links
+from ftzkb.site.context import Site
+from ftzkb.site.templating import batch_name
+from ftzkb.vocab import vocab
 
 # vocabulary -> (page title, what a value page lists)
 CASE_VOCABULARIES = {"category": "按改革领域浏览", "linkage": "按联动维度浏览", "recognition_level": "按认定与批次浏览"}

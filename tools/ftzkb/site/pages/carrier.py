@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ...model import Adoption, Carrier, Case
-from ...replication import CarrierStats, CarrierSummary, GapReport, carrier_stats, gaps
-from ...replication.core import primary_type, sort_date
-from .. import links
-from ..context import Site
-from ..links import carrier_page
-from .api import GAPS_IN_API, carrier_document, dumps
+from ftzkb.load.model import Adoption, Carrier, Case
+from ftzkb.replication import CarrierStats, CarrierSummary, GapReport, carrier_stats, gaps
+from ftzkb.replication.core import primary_type, sort_date
+from ftzkb.site import links
+from ftzkb.site.context import Site
+from ftzkb.site.links import carrier_page
+from ftzkb.site.pages.api import GAPS_IN_API, carrier_document, dumps
 
 GAPS_SHOWN = 50
 PEERS_SHOWN = 20

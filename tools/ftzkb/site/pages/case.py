@@ -7,17 +7,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ...collate import pinyin_key
-from ...dates import parse_date
-from ...model import Adoption, Case, Recognition
-from ...replication import ADOPTED, IN_PROGRESS, Lineage
-from ...replication.core import primary_type, sort_date
-from ...vocab import vocab
-from .. import links
-from ..context import SITE_TITLE, Site
-from ..links import case_page
-from ..text import coined_names
-from .api import case_document, dumps
+from ftzkb.collate import pinyin_key
+from ftzkb.dates import parse_date
+from ftzkb.load.model import Adoption, Case, Recognition
+from ftzkb.replication import ADOPTED, IN_PROGRESS, Lineage
+from ftzkb.replication.core import primary_type, sort_date
+from ftzkb.site import links
+from ftzkb.site.context import SITE_TITLE, Site
+from ftzkb.site.links import case_page
+from ftzkb.site.pages.api import case_document, dumps
+from ftzkb.site.text import coined_names
+from ftzkb.vocab import vocab
 
 
 @dataclass

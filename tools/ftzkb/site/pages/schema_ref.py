@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ... import schema
-from ...vocab import vocabularies
-from .. import links
-from ..context import Site
+from ftzkb.load import schema
+from ftzkb.site import links
+from ftzkb.site.context import Site
+from ftzkb.vocab import vocabularies
 
 
 @dataclass(frozen=True)

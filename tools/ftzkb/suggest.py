@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from ..model import Corpus
+from ftzkb.load.model import Corpus
 
 
 def carrier_hint(corpus: Corpus, wrong: str) -> tuple[str, str]:

@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .diagnostics import ERROR, Diagnostic, display_path
-from .loadcache import FileFacts, LoadCache, file_key
-from .model import Carrier, Case, Corpus
-from .paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from .yamlload import LoadedYaml, YamlLoadError, load_yaml_bytes, read_file_bytes
+from ftzkb.diagnostics import ERROR, Diagnostic, display_path
+from ftzkb.load.cache import FileFacts, LoadCache, file_key
+from ftzkb.load.model import Carrier, Case, Corpus
+from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_bytes, read_file_bytes
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
 POOL_THRESHOLD = 300  # fewer uncached files than this are quicker to load in this process
 
@@ -128,8 +128,8 @@ def file_facts(raw: bytes, kind: str) -> tuple[FileFacts, LoadedYaml | None]:
 
 
 def _facts_of_loaded(loaded: LoadedYaml, kind: str) -> FileFacts:
-    from . import schema  # imported here: with a warm cache, commands never need jsonschema
-    from .fmt import is_canonical
+    from ftzkb.load import schema
+    from ftzkb.load.layout import is_canonical
 
     # The explaining validator runs only when the fast check says no; should it find nothing, the file passes.
     valid = schema.is_valid(kind, loaded.data)

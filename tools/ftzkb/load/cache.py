@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .paths import SCHEMA_DIR, cache_dir
+from ftzkb.paths import SCHEMA_DIR, cache_dir
 
 CACHE_NAME = "load-cache.json"
 FORMAT = 1
 # The code whose results are cached: a change to any of these invalidates the cache.
-_SOURCES = ("yamlload.py", "schema.py", "fmt.py", "load.py", "loadcache.py")
+_SOURCES = ("yamlload.py", "schema.py", "layout.py", "loader.py", "cache.py")
 
 Problem = list  # [rule, line, col, zh, en]
 
@@ -94,7 +94,7 @@ class LoadCache:
         be written (read-only checkout) is simply not kept."""
         if self.path is None or (not self.added and self.used == self.entries.keys()):
             return
-        from .writes import atomic_write  # it imports jsonschema, which a warm start does without
+        from ftzkb.record.writes import atomic_write
 
         kept = {key: self.entries[key] for key in self.used}
         text = json.dumps({"fingerprint": fingerprint(), "entries": kept}, ensure_ascii=False, separators=(",", ":"))

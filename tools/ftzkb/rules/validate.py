@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import ERROR, WARNING, Diagnostic, display_path
-from .load import load_corpus
-from .model import Corpus
-from .paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from .rules import run_rules
+from ftzkb.diagnostics import ERROR, WARNING, Diagnostic, display_path
+from ftzkb.load.loader import load_corpus
+from ftzkb.load.model import Corpus
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+from ftzkb.rules import run_rules
 
 
 class UsageError(Exception):

@@ -15,15 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from ..dates import parse_date
-from ..edit import EditError, set_list_item
-from ..model import Adoption, Case, Corpus
-from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from ..rules._suggest import id_hint
-from ..vocab import lookup, vocab
-from ..writes import WriteRefused, atomic_write
-from ..yamlload import LoadedYaml, YamlLoadError, load_yaml_text
-from .core import record_rank
+from ftzkb.dates import parse_date
+from ftzkb.load.model import Adoption, Case, Corpus
+from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+from ftzkb.record.edit import EditError, set_list_item
+from ftzkb.record.writes import WriteRefused, atomic_write
+from ftzkb.replication.core import record_rank
+from ftzkb.suggest import id_hint
+from ftzkb.vocab import lookup, vocab
 
 # Rules that look at one case alone, so they can judge an edit without the corpus.
 CASE_RULES = frozenset({"date-plausible", "learned-from-acyclic", "mandate-names-batch", "one-record-per-carrier",
@@ -101,7 +101,7 @@ def check_change(change: AdoptionChange) -> list[tuple[str, str]]:
 
 
 def _date_problem(name: str, value: str, unknown_ok: bool) -> tuple[str, str]:
-    from ..schema import suggest_date
+    from ftzkb.load.schema import suggest_date
 
     suggestion = suggest_date(value)
     if suggestion and parse_date(suggestion):
@@ -248,7 +248,7 @@ def _read(path: Path) -> str:
 
 
 def _loaded_case(text: str, path: Path, check_schema: bool = True) -> LoadedYaml:
-    from .. import schema
+    from ftzkb.load import schema
 
     try:
         loaded = load_yaml_text(text)
@@ -271,8 +271,8 @@ def _check_case_rules(before: LoadedYaml, after: LoadedYaml, path: Path) -> None
 
 
 def _case_errors(loaded: LoadedYaml, path: Path) -> list[tuple[str, str]]:
-    from ..diagnostics import ERROR
-    from ..rules import run_rules
+    from ftzkb.diagnostics import ERROR
+    from ftzkb.rules import run_rules
 
     case = Case.of(loaded.data, path, loaded)
     corpus = Corpus(path.parent.parent, cases={case.id: case})

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dates import PartialDate, parse_date
-from .yamlload import LoadedYaml
+from ftzkb.dates import PartialDate, parse_date
+from ftzkb.load.yamlload import LoadedYaml
 
 PUBLIC = "public"
 INTERNAL = "internal"

@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .fmt import canonical_text
-from .paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
-from .vocab import vocab
-from .writes import atomic_write
+from ftzkb.load.layout import canonical_text
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
+from ftzkb.record.writes import atomic_write
+from ftzkb.vocab import vocab
 
 MARKER = "SYNTHETIC"
 CARRIERS_PER_CASE = 0.12

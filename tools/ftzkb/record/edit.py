@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import schema
-from .fmt import child_schema, ordered_keys, render_entry, render_item
-from .yamlload import LoadedYaml, YamlLoadError, load_yaml_text
+from ftzkb.load import schema
+from ftzkb.load.layout import child_schema, ordered_keys, render_entry, render_item
+from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text
 
 # The line breaks libyaml counts (its line numbers are what the marks give).
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")

@@ -13,9 +13,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from . import schema
-from .schema import by_identity
-from .yamlload import load_yaml_text
+from ftzkb.load import schema
+from ftzkb.load.schema import by_identity
+from ftzkb.load.yamlload import load_yaml_text
 
 MODELINE = "# yaml-language-server: $schema=../schema/{kind}.schema.json"
 _PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9<~+.=][^\n]*\Z")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TypeVar
 
-from .model import INTERNAL, PUBLIC, Adoption, Carrier, Case, Corpus, Text
-from .yamlload import LoadedYaml
+from ftzkb.load.model import INTERNAL, PUBLIC, Adoption, Carrier, Case, Corpus, Text
+from ftzkb.load.yamlload import LoadedYaml
 
 AUDIENCES = (PUBLIC, INTERNAL)
 

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import parse_date
-from .fmt import canonical_text
-from .paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from .vocab import vocab
-from .writes import WriteRefused, atomic_write
+from ftzkb.dates import parse_date
+from ftzkb.load.layout import canonical_text
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+from ftzkb.record.writes import WriteRefused, atomic_write
+from ftzkb.vocab import vocab
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://\S+$")
@@ -89,7 +89,7 @@ def check(root: Path, new: NewCase) -> list[tuple[str, str]]:
         if (root / CARRIERS_DIRNAME / f"{new.id}.yaml").exists():
             problems.append((f"id“{new.id}”已是一个载体的 id", f"'{new.id}' is already a carrier id"))
     if not (root / CARRIERS_DIRNAME / f"{new.origin}.yaml").is_file():
-        from .rules._suggest import id_hint
+        from ftzkb.suggest import id_hint
 
         zh, en = id_hint(new.origin, [p.stem for p in (root / CARRIERS_DIRNAME).glob("*.yaml")])
         problems.append((f"首创载体“{new.origin}”不在 carriers/ 中{zh}", f"origin carrier '{new.origin}' is not in "
@@ -119,7 +119,7 @@ def _vocabulary_problems(new: NewCase) -> list[tuple[str, str]]:
 
 
 def _schema_problems(data: dict) -> list[tuple[str, str]]:
-    from . import schema
+    from ftzkb.load import schema
 
     return [(p.zh, p.en) for p in schema.check("case", data)]
 

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from .paths import SCHEMA_DIR
+from ftzkb.paths import SCHEMA_DIR
 
 KINDS = ("case", "carrier")
 

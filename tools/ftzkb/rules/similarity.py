@@ -18,10 +18,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .text import units
+from ftzkb.textunits import units
 
 if TYPE_CHECKING:
-    from ..model import Case
+    from ftzkb.load.model import Case
 
 DUPLICATE_THRESHOLD = 0.7  # at or above: probably the same reform written up twice
 TITLE_WEIGHT = 2  # the title is counted this many times

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .yamlload import YamlLoadError, load_yaml_text
+from ftzkb.load.yamlload import YamlLoadError, load_yaml_text
 
 
 class WriteRefused(Exception):
@@ -61,7 +61,7 @@ def _link_new(tmp_name: str, path: Path) -> None:
 
 
 def _revalidate(text: str, kind: str, path: Path) -> None:
-    from . import schema  # imported here: read-only commands write only exports and never need jsonschema
+    from ftzkb.load import schema
 
     try:
         data = load_yaml_text(text).data

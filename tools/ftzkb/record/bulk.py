@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..export import ADOPTION_COLUMNS, read_sheet
-from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from .adopt import AdoptError, AdoptionChange, Planned, ids_in, plan_adoption, with_ids
+from ftzkb.export import ADOPTION_COLUMNS, read_sheet
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, ids_in, plan_adoption, with_ids
 
 _EXTRA_HEADINGS = {
     "case": ("案例", "案例编号", "案例id", "case_id"),
@@ -114,7 +114,7 @@ class _Names:
         return self._cases.get(text, text)
 
     def _records(self, dirname: str) -> list:
-        from ..load import load_records
+        from ftzkb.load.loader import load_records
 
         paths = sorted((self.root / dirname).glob("*.yaml"))
         return [record for record, _ in load_records(paths, self.root) if record is not None]
