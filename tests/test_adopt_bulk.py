@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import minimal_case, write_corpus
-from ftzkb.export import ADOPTION_COLUMNS, adoption_rows, read_sheet, write_csv
+from ftzkb.export import ADOPTION_COLUMNS, adoption_rows, write_csv
 from ftzkb.load.loader import load_corpus
 from ftzkb.record.bulk import plan_sheet
+from ftzkb.record.sheets import read_sheet
 from ftzkb.rules.validate import validate
 
 SHEETS = Path(__file__).parent / "data" / "sheets"

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import minimal_case, write_corpus
+from ftzkb.commands.tables import display_width, fit, format_table
 from ftzkb.export import (
     ADOPTION_COLUMNS,
     CASE_COLUMNS,
@@ -17,15 +18,12 @@ from ftzkb.export import (
     adoption_rows,
     carrier_rows,
     case_rows,
-    display_width,
-    fit,
-    format_table,
     matrix_sheets,
-    read_sheet,
     write_csv,
     write_xlsx,
 )
 from ftzkb.load.loader import load_corpus
+from ftzkb.record.sheets import read_sheet
 from ftzkb.replication import adoption_matrix, flow_matrix
 
 ADOPTIONS = """\

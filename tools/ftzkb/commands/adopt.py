@@ -82,8 +82,8 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
 
 
 def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
-    from ftzkb.export import SheetError
     from ftzkb.record.bulk import plan_rows, read_rows
+    from ftzkb.record.sheets import SheetError
 
     if not path.is_file():
         fail(f"找不到表格文件 {path}", f"no such sheet: {path}", code=2)

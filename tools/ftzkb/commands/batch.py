@@ -6,7 +6,8 @@ from dataclasses import asdict
 import click
 
 from ftzkb.commands.common import echo_json, fail, load_for_query, root_option
-from ftzkb.export import Column, format_table, write_csv
+from ftzkb.commands.tables import format_table
+from ftzkb.export import Column, write_csv
 from ftzkb.i18n import pick
 from ftzkb.replication import BatchProgress, batch_progress, batches
 from ftzkb.suggest import id_hint

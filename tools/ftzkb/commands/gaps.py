@@ -4,7 +4,9 @@ import sys
 
 import click
 
-from ..export import Column, format_table, write_csv
+from ftzkb.commands.tables import format_table
+from ftzkb.export import Column, write_csv
+
 from ..i18n import pick
 from ..replication import Gap, GapReport, gaps
 from ..vocab import label

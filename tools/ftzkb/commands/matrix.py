@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from ftzkb.commands.tables import fit, format_table
+
 from ..export import (
     STATUS_SYMBOLS,
     Column,
-    fit,
     flow_sheet,
-    format_table,
     matrix_sheets,
     matrix_table,
     write_csv,

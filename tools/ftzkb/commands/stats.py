@@ -5,7 +5,9 @@ from dataclasses import asdict
 
 import click
 
-from ..export import Column, format_table, write_csv
+from ftzkb.commands.tables import format_table
+from ftzkb.export import Column, write_csv
+
 from ..i18n import pick
 from ..replication import (
     DURATION_NOTE_EN,

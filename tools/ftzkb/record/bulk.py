@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ftzkb.export import ADOPTION_COLUMNS, read_sheet
+from ftzkb.export import ADOPTION_COLUMNS
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, ids_in, plan_adoption, with_ids
+from ftzkb.record.sheets import read_sheet
 
 _EXTRA_HEADINGS = {
     "case": ("案例", "案例编号", "案例id", "case_id"),
