@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -59,3 +62,16 @@ def real_corpus():
     result = load_corpus(REPO_ROOT)
     assert result.corpus.cases, "the repository's own corpus must not be empty"
     return result.corpus
+
+
+def ftzkb(*args: str, cwd: Path | None = None, env: dict | None = None, lang: str | None = None,
+          root: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The command line as a user runs it: a new process, `python -m ftzkb ARGS [--root ROOT]`,
+    with the messages in `lang` (else the default) and no corpus chosen by the environment."""
+    full_env = {**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1", **({"FTZKB_LANG": lang} if lang else {}),
+                **(env or {})}
+    if "FTZKB_ROOT" not in (env or {}):
+        full_env.pop("FTZKB_ROOT", None)
+    extra = ["--root", str(root)] if root is not None else []
+    return subprocess.run([sys.executable, "-m", "ftzkb", *args, *extra], capture_output=True, text=True, cwd=cwd,
+                          env=full_env, timeout=timeout)

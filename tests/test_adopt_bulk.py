@@ -3,13 +3,12 @@ all or nothing, with a dry run; and an export read back unchanged."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from conftest import ftzkb as run_ftzkb
 from conftest import minimal_case, write_corpus
 from ftzkb.export import ADOPTION_COLUMNS, adoption_rows, write_csv
 from ftzkb.load.loader import load_corpus
@@ -26,9 +25,7 @@ def root(tmp_path):
     return write_corpus(tmp_path / "corpus", {"c1": minimal_case("c1"), "c2": minimal_case("c2", PROVINCIAL)})
 
 
-def ftzkb(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True,
-                          env={**os.environ, "FTZKB_LANG": "en"})
+ftzkb = partial(run_ftzkb, lang="en")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -7,10 +7,12 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from conftest import ftzkb as run_ftzkb
 from conftest import minimal_case, write_corpus
 from ftzkb.record.adopt import AdoptError, AdoptionChange, plan_adoption, write_all
 from ftzkb.rules.validate import validate
@@ -31,10 +33,7 @@ def root(tmp_path):
     return write_corpus(tmp_path, {"c1": minimal_case("c1"), "c2": minimal_case("c2", PROVINCIAL + PILOTING)})
 
 
-def ftzkb(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
-    extra = ["--root", str(root)] if root else []
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args, *extra], capture_output=True, text=True,
-                          env={**os.environ, "FTZKB_LANG": "en"})
+ftzkb = partial(run_ftzkb, lang="en")
 
 
 def case_text(root: Path, case_id: str) -> str:

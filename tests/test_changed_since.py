@@ -46,3 +46,20 @@ def test_untracked_new_case_is_checked(repo):
 def test_unknown_ref_is_a_usage_error(repo):
     with pytest.raises(UsageError):
         validate(repo, changed_since="no-such-ref")
+
+
+@pytest.mark.parametrize("ref", ["--output=pwned.txt", "-p", ""])
+def test_a_revision_that_looks_like_an_option_is_refused_before_git_runs(repo, ref, monkeypatch):
+    monkeypatch.chdir(repo)
+    with pytest.raises(UsageError) as refused:
+        validate(repo, changed_since=ref or " ")
+    assert "不能以 - 开头" in str(refused.value) or ref == ""
+    assert not (repo / "pwned.txt").exists()
+
+
+def test_the_command_refuses_an_option_as_revision_with_exit_2(repo):
+    from conftest import ftzkb
+
+    result = ftzkb("validate", "--changed-since=--output=pwned.txt", "--root", str(repo), cwd=repo)
+    assert result.returncode == 2 and "不能以 - 开头" in result.stderr
+    assert not (repo / "pwned.txt").exists() and "Traceback" not in result.stderr

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from conftest import ftzkb as run_ftzkb
 from conftest import minimal_case, write_corpus
 
 BAD = Path(__file__).parent / "data" / "bad"
 
 
-def ftzkb(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})})
+ftzkb = run_ftzkb
 
 
 def test_clean_corpus_exits_zero(tmp_path):

@@ -12,14 +12,15 @@ import queue
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from fnmatch import fnmatch
+from functools import partial
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import ftzkb as run_ftzkb
 from conftest import minimal_case
 from ftzkb.paths import REPO_ROOT
 from test_diff import commit, git
@@ -29,11 +30,7 @@ NEW_CASE = "nj-data-export"
 NEW_TITLE = "数据出境“一站式”服务"
 
 
-def ftzkb(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "FTZKB_LANG": "zh", "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("FTZKB_ROOT", None)
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=300)
+ftzkb = partial(run_ftzkb, lang="zh")
 
 
 def new_repository(root: Path) -> Path:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from conftest import ftzkb as run_ftzkb
 from conftest import minimal_case, write_corpus
 from ftzkb.diff import DiffError, diff_corpora, diff_revisions, recent_changes, render
 from ftzkb.load.loader import load_corpus
@@ -233,9 +233,7 @@ def test_text_and_json_renderings(repo):
     assert data["cases"][0]["fields"][0]["path"] == "origin.started"
 
 
-def ftzkb(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "FTZKB_LANG": "zh"}, timeout=120)
+ftzkb = partial(run_ftzkb, lang="zh", timeout=120)
 
 
 def test_command_exit_codes_and_formats(repo):

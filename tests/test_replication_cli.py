@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 from openpyxl import load_workbook
 
+from conftest import ftzkb as run_ftzkb
 from test_replication_queries import build_sample
 
 
@@ -22,8 +22,7 @@ def root(tmp_path_factory):
 
 
 def ftzkb(root, *args: str, lang: str = "en") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args, "--root", str(root)], capture_output=True,
-                          text=True, env={**os.environ, "FTZKB_LANG": lang})
+    return run_ftzkb(*args, root=root, lang=lang)
 
 
 def ok(result: subprocess.CompletedProcess) -> str:

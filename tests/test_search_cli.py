@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
+from conftest import ftzkb as run_ftzkb
 from test_search_corpus import standard_corpus
 
-
-def ftzkb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1", **(env or {})})
+ftzkb = run_ftzkb
 
 
 @pytest.fixture(scope="module")

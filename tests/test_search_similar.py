@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import random
-import subprocess
-import sys
+from functools import partial
 
 import pytest
 
+from conftest import ftzkb as run_ftzkb
 from conftest import write_corpus
 from ftzkb.load.loader import load_corpus
 from ftzkb.rules import run_rules
@@ -27,9 +26,7 @@ RESUBMITTED = case_yaml("sz-credit-2", "“关助融”：海关信用数据助�
 OTHERS = {key: text for key, text in STANDARD_CASES.items() if key != "credit-loans"}  # that one is 关助融 too
 
 
-def ftzkb(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True,
-                          env={**os.environ, "FTZKB_LANG": "zh"})
+ftzkb = partial(run_ftzkb, lang="zh")
 
 
 def similar_warnings(root):

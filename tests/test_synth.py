@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from conftest import ftzkb as run_ftzkb
 from ftzkb.bench.synth import MARKER, SynthRefused, SynthSpec, generate, is_complete, write_synthetic
 from ftzkb.paths import REPO_ROOT
 from ftzkb.rules.validate import validate
 from ftzkb.vocab import vocab
 
-
-def ftzkb(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ftzkb", *args], capture_output=True, text=True,
-                          env={**os.environ, "FTZKB_LANG": "en"})
+ftzkb = partial(run_ftzkb, lang="en")
 
 
 def tree(root: Path) -> dict[str, bytes]:

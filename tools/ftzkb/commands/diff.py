@@ -4,7 +4,8 @@ import sys
 
 import click
 
-from ..diff import FORMATS, DiffError, diff_revisions, render
+from ..diff import FORMATS, diff_revisions, render
+from ..gitrepo import GitError
 from ..i18n import current_lang
 from .common import corpus_root, fail, format_option, root_option
 
@@ -35,7 +36,7 @@ def command(base, head, merge_base, fmt, root):
     """
     try:
         diff = diff_revisions(corpus_root(root), base, head, merge_base=merge_base)
-    except DiffError as exc:
+    except GitError as exc:  # DiffError is one
         fail(exc.zh, exc.en, code=2)
     click.echo(render(diff, fmt, current_lang()), nl=False)
     sys.exit(1 if diff.head_unreadable else 0)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ftzkb.collate import pinyin_key
 from ftzkb.diagnostics import Diagnostic
+from ftzkb.gitrepo import GitError
 from ftzkb.i18n import pick
 from ftzkb.load import schema
 from ftzkb.load.layout import child_schema
@@ -22,12 +23,8 @@ _SCALARS = (str, int, float, bool, type(None))
 _DATA_DIRS = (CASES_DIRNAME, CARRIERS_DIRNAME)
 
 
-class DiffError(Exception):
+class DiffError(GitError):
     """A revision that cannot be read (unknown name, not a git repository): a usage error."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import shutil
-import subprocess
+import functools
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ftzkb.diff.compute import _DATA_DIRS, CorpusDiff, DiffError, LoadProblem, RevisionChange, diff_corpora
+from ftzkb.gitrepo import GitError, checked_revision, git, git_bytes
 from ftzkb.i18n import pick
 from ftzkb.load.loader import LoadResult, load_corpus
 from ftzkb.load.model import Corpus
@@ -18,8 +19,23 @@ from ftzkb.paths import CARRIERS_DIRNAME
 # ---------------------------------------------------------------- revisions in git
 
 WORKING_TREE = None  # as `head`: the files on disk
+_Result = TypeVar("_Result")
 
 
+def _as_diff_error(function: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Any git failure inside a public function reaches its caller as a DiffError (a usage error)."""
+    @functools.wraps(function)
+    def wrapped(*args: Any, **kwargs: Any) -> _Result:
+        try:
+            return function(*args, **kwargs)
+        except DiffError:
+            raise
+        except GitError as exc:
+            raise DiffError(exc.zh, exc.en) from None
+    return wrapped
+
+
+@_as_diff_error
 def diff_revisions(root: Path, base: str, head: str | None = WORKING_TREE, merge_base: bool = False) -> CorpusDiff:
     """What changed in cases/ and carriers/ from `base` to `head` (None: the working tree, with
     uncommitted and untracked files). `merge_base` compares with the common ancestor instead, which is
@@ -28,7 +44,7 @@ def diff_revisions(root: Path, base: str, head: str | None = WORKING_TREE, merge
     head_sha = resolve_revision(root, head) if head is not None else None
     base_sha = resolve_revision(root, base)
     if merge_base:
-        base_sha = _git(root, "merge-base", base_sha, head_sha or "HEAD").strip()
+        base_sha = git(root, "merge-base", base_sha, head_sha or "HEAD").strip()
     head_label = head if head is not None else pick("工作区", "working tree")
     return _diff_between(root, (base, base_sha), (head_label, head_sha))
 
@@ -55,10 +71,10 @@ def _diff_between(root: Path, base: tuple[str, str], head: tuple[str, str | None
 def _changed_paths(root: Path, base_sha: str, head_sha: str | None) -> set[str]:
     """Data files (cases/*.yaml, carriers/*.yaml, relative to the corpus root) that differ."""
     revisions = [base_sha] if head_sha is None else [base_sha, head_sha]
-    names = _git(root, "diff", "--name-only", "--no-renames", "--relative", "-z", *revisions, "--",
+    names = git(root, "diff", "--name-only", "--no-renames", "--relative", "-z", *revisions, "--",
                  *_DATA_DIRS).split("\0")
     if head_sha is None:
-        names += _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *_DATA_DIRS).split("\0")
+        names += git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *_DATA_DIRS).split("\0")
     return {name for name in names if _is_data_file(name)}
 
 
@@ -104,9 +120,9 @@ def _read_files(root: Path, sha: str | None, names: list[str]) -> Iterator[tuple
             if path.is_file() and not path.is_symlink():
                 yield name, path.read_bytes()
         return
-    prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    prefix = git(root, "rev-parse", "--show-prefix").strip()
     request = "".join(f"{sha}:{prefix}{name}\n" for name in names).encode()
-    output = _git_bytes(root, "cat-file", "--batch", stdin=request)
+    output = git_bytes(root, "cat-file", "--batch", stdin=request)
     position = 0
     for name in names:
         header_end = output.index(b"\n", position)
@@ -119,12 +135,13 @@ def _read_files(root: Path, sha: str | None, names: list[str]) -> Iterator[tuple
         position += size + 1
 
 
+@_as_diff_error
 def recent_changes(root: Path, limit: int = 20, rev: str = "HEAD") -> list[RevisionChange]:
     """The latest `limit` commits (first-parent history of `rev`) that changed the data, newest first,
     each with what it changed. Commits that only re-laid-out files (no change in the data) are skipped."""
     root = _repository(root)
     sha = resolve_revision(root, rev)
-    log = _git(root, "log", "--first-parent", "-z", "--format=%H%x1f%P%x1f%cI%x1f%an%x1f%s", sha, "--",
+    log = git(root, "log", "--first-parent", "-z", "--format=%H%x1f%P%x1f%cI%x1f%an%x1f%s", sha, "--",
                *_DATA_DIRS)
     changes: list[RevisionChange] = []
     for entry in filter(None, log.split("\0")):
@@ -143,43 +160,29 @@ def _repository(root: Path) -> Path:
     if not root.is_dir():
         raise DiffError(f"找不到目录：{root}", f"no such directory: {root}")
     try:
-        _git(root, "rev-parse", "--git-dir")
-    except DiffError:
+        git(root, "rev-parse", "--git-dir")
+    except GitError:
         raise DiffError(f"{root} 不在 git 仓库中：diff 需要 git 历史", f"{root} is not in a git repository") from None
     return root
 
 
 def _empty_tree(root: Path) -> str:
-    return _git(root, "hash-object", "-t", "tree", "--stdin", stdin="").strip()
+    return git(root, "hash-object", "-t", "tree", "--stdin", stdin="").strip()
 
 
+@_as_diff_error
 def resolve_revision(root: Path, revision: str) -> str:
     """The commit a revision names; a DiffError (with did-you-mean branch names) if there is none."""
-    if not revision or revision.startswith("-"):
-        raise DiffError(f"无效的版本名：“{revision}”", f"invalid revision name: '{revision}'")
+    checked_revision(revision)
     try:
-        return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
-    except DiffError:
+        return git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    except GitError:
         pass
-    refs = _git(root, "for-each-ref", "--format=%(refname:short)").split()
+    refs = git(root, "for-each-ref", "--format=%(refname:short)").split()
     near = difflib.get_close_matches(revision, refs, n=3, cutoff=0.5)
     hint_zh = f"，是不是“{'”或“'.join(near)}”？" if near else "（可用分支名、标签名或提交号）"
     hint_en = f"; did you mean {' or '.join(near)}?" if near else " (use a branch, tag or commit)"
     raise DiffError(f"找不到版本“{revision}”{hint_zh}", f"unknown revision '{revision}'{hint_en}")
 
-
-def _git(root: Path, *args: str, stdin: str | None = None) -> str:
-    return _git_bytes(root, *args, stdin=stdin.encode() if stdin is not None else None).decode("utf-8", "replace")
-
-
-def _git_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    if shutil.which("git") is None:
-        raise DiffError("找不到 git 命令：请先安装 git", "git is not installed")
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=True)
-    except subprocess.CalledProcessError as exc:
-        detail = exc.stderr.decode("utf-8", "replace").strip()
-        raise DiffError(f"git 命令失败：{detail}", f"git failed: {detail}") from None
-    return done.stdout
 
 

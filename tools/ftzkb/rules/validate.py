@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ftzkb.diagnostics import ERROR, WARNING, Diagnostic, display_path
+from ftzkb.gitrepo import GitError, checked_revision, git
 from ftzkb.load.loader import load_corpus
 from ftzkb.load.model import Corpus
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
@@ -69,20 +69,16 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 def changed_files(root: Path, ref: str) -> set[Path]:
     """Files under cases/ and carriers/ that differ from `ref`, plus untracked ones."""
     root = Path(root).resolve()
-    git = ["git", "-C", str(root)]
     try:
-        top = Path(_run([*git, "rev-parse", "--show-toplevel"]).strip())
-        diffed = _run([*git, "diff", "--name-only", ref, "--", CASES_DIRNAME, CARRIERS_DIRNAME]).split()
-        untracked = _run([*git, "ls-files", "--others", "--exclude-standard", CASES_DIRNAME,
-                          CARRIERS_DIRNAME]).split()
-    except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        detail = (getattr(exc, "stderr", "") or str(exc)).strip()
-        raise UsageError(f"无法与 {ref} 比较：{detail} / cannot compare with {ref}") from None
+        revision = checked_revision(ref)
+        top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+        diffed = git(root, "diff", "--name-only", "--end-of-options", revision, "--", CASES_DIRNAME,
+                     CARRIERS_DIRNAME).split()
+        untracked = git(root, "ls-files", "--others", "--exclude-standard", "--", CASES_DIRNAME,
+                        CARRIERS_DIRNAME).split()
+    except GitError as exc:
+        raise UsageError(f"无法与 {ref} 比较：{exc.zh} / cannot compare with {ref}: {exc.en}") from None
     return {top / name for name in diffed} | {root / name for name in untracked}
-
-
-def _run(command: list[str]) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def affected_files(corpus: Corpus, changed: set[Path], root: Path) -> set[str]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ftzkb.dates import parse_date
+from ftzkb.gitrepo import git_or_none
 from ftzkb.load.model import Corpus
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
@@ -41,23 +41,14 @@ class FileHistory:
     updated: dt.datetime
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60,
-                              check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def data_version(root: Path, corpus: Corpus | None = None) -> DataVersion:
     """The last commit that changed cases/ or carriers/ (commits of code alone do not change it)."""
-    head = _git(root, "log", "-1", "--format=%H %ct", "--", CASES_DIRNAME, CARRIERS_DIRNAME) or \
-        _git(root, "log", "-1", "--format=%H %ct")
+    head = git_or_none(root, "log", "-1", "--format=%H %ct", "--", CASES_DIRNAME, CARRIERS_DIRNAME) or \
+        git_or_none(root, "log", "-1", "--format=%H %ct")
     if not head or not head.strip():
         return DataVersion(UNKNOWN, _fallback_date(corpus))
     commit, seconds = head.split()
-    status = _git(root, "status", "--porcelain", "--", CASES_DIRNAME, CARRIERS_DIRNAME)
+    status = git_or_none(root, "status", "--porcelain", "--", CASES_DIRNAME, CARRIERS_DIRNAME)
     return DataVersion(commit, dt.datetime.fromtimestamp(int(seconds), dt.UTC), dirty=bool(status and status.strip()))
 
 
@@ -80,7 +71,7 @@ def _data_dates(corpus: Corpus):
 
 def case_history(root: Path) -> dict[str, FileHistory]:
     """case id -> when its file was first committed and last changed (committed files only)."""
-    log = _git(root, "log", "--format=%x01%ct", "--name-only", "--no-renames", "--relative", "--", CASES_DIRNAME)
+    log = git_or_none(root, "log", "--format=%x01%ct", "--name-only", "--no-renames", "--relative", "--", CASES_DIRNAME)
     history: dict[str, FileHistory] = {}
     when = EPOCH
     for line in (log or "").splitlines():
