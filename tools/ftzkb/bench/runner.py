@@ -19,9 +19,9 @@ from typing import Any
 from ftzkb.bench.measure import Sample, median, percentile, run_process
 from ftzkb.bench.steps import GROWTH_LIMIT, RATIOS, STEPS, TARGET_SIZE, Context, Step, ftzkb, missing
 from ftzkb.bench.synth import SynthSpec, is_complete, marker_info, write_synthetic
+from ftzkb.fsio import write_output
 from ftzkb.load.loader import load_corpus
 from ftzkb.paths import REPO_ROOT
-from ftzkb.record.writes import atomic_write
 
 RESULTS_NAME = "results.json"
 
@@ -73,7 +73,7 @@ def _save(results: dict[str, Any], options: BenchOptions) -> None:
     results["growth"] = growth(results)
     results["targets"] = target_verdicts(results)
     options.out.mkdir(parents=True, exist_ok=True)
-    atomic_write(options.out / RESULTS_NAME, json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    write_output(options.out / RESULTS_NAME, json.dumps(results, ensure_ascii=False, indent=2) + "\n")
 
 
 def _previous_sizes(options: BenchOptions) -> dict[str, Any]:

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ftzkb.fsio import atomic_replace
 from ftzkb.load.layout import canonical_text
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
-from ftzkb.record.writes import atomic_write
 from ftzkb.vocab import vocab
 
 MARKER = "SYNTHETIC"
@@ -564,7 +564,7 @@ def write_synthetic(spec: SynthSpec, out: Path) -> SynthSummary:
                 stale.unlink()
         for record in records:
             text = canonical_text(record, kind)
-            atomic_write(directory / f"{record['id']}.yaml", text)
+            atomic_replace(directory / f"{record['id']}.yaml", text.encode("utf-8"))
             summary.bytes_written += len(text.encode("utf-8"))
     summary.cases, summary.carriers = len(cases), len(carriers)
     summary.adoptions = sum(len(c.get("adoptions", ())) for c in cases)
@@ -579,4 +579,4 @@ def _write_marker(out: Path, spec: SynthSpec, summary: SynthSummary | None = Non
             "note": "合成数据，仅供基准测试；不是真实案例 / synthetic data for benchmarks; not real cases"}
     if summary is not None:
         info["summary"] = {k: v for k, v in summary.as_dict().items() if k != "out"}
-    atomic_write(out / MARKER, json.dumps(info, ensure_ascii=False, indent=2) + "\n")
+    atomic_replace(out / MARKER, (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

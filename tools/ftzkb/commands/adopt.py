@@ -8,7 +8,7 @@ import click
 
 from ftzkb.commands.common import corpus_root, echo_json, fail, progress, root_option
 from ftzkb.i18n import pick
-from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, with_ids, write_all
+from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, record_changes, with_ids
 
 _ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged")}
 
@@ -74,11 +74,10 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
         fail("没有要改的内容：至少给出 --status 等一个选项", "nothing to change: give --status or another option",
              code=2)
     try:
-        plan = plan_adoption(base, case, carrier, change)
-        written = 0 if dry_run else write_all([plan])
+        plans, written = record_changes(base, lambda: [plan_adoption(base, case, carrier, change)], dry_run)
     except AdoptError as exc:
         fail(exc.zh, exc.en, code=exc.code)
-    _report([plan], written, dry_run, fmt)
+    _report(plans, written, dry_run, fmt)
 
 
 def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
@@ -91,18 +90,22 @@ def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
         rows, problems = read_rows(path, root)
     except SheetError as exc:
         fail(exc.zh, exc.en, code=2)
-    with progress(len(rows), "检查表格", "checking the sheet") as bar:
-        bulk = plan_rows(rows, problems, root, on_row=bar.update)
-    if bulk.problems:
-        for number, zh, en in bulk.problems:
-            click.echo(pick(f"{path}: 第 {number} 行：{zh}", f"{path}: row {number}: {en}"), err=True)
-        fail(f"表格有 {len(bulk.problems)} 处问题，未写入任何文件", f"{len(bulk.problems)} problems in the sheet; "
-             "nothing written", code=1)
+
+    def checked_plans() -> list[Planned]:
+        with progress(len(rows), "检查表格", "checking the sheet") as bar:
+            bulk = plan_rows(rows, problems, root, on_row=bar.update)
+        if bulk.problems:
+            for number, zh, en in bulk.problems:
+                click.echo(pick(f"{path}: 第 {number} 行：{zh}", f"{path}: row {number}: {en}"), err=True)
+            raise AdoptError(f"表格有 {len(bulk.problems)} 处问题，未写入任何文件",
+                             f"{len(bulk.problems)} problems in the sheet; nothing written", code=1)
+        return bulk.plans
+
     try:
-        written = 0 if dry_run else write_all(bulk.plans)
+        plans, written = record_changes(root, checked_plans, dry_run)
     except AdoptError as exc:
         fail(exc.zh, exc.en, code=exc.code)
-    _report(bulk.plans, written, dry_run, fmt)
+    _report(plans, written, dry_run, fmt)
 
 
 def diff_text(plan: Planned) -> str:

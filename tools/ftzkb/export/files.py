@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from ftzkb.export.rows import Column, Row, Sheet
-from ftzkb.record.writes import atomic_write
+from ftzkb.fsio import write_output
 
 # --- writers -----------------------------------------------------------------------------------
 
@@ -38,7 +36,7 @@ def write_csv(rows: Sequence[Row], destination: Path | str | IO[str], columns: S
     if isinstance(destination, str | Path):
         buffer = io.StringIO()
         _write_csv_rows(rows, buffer, columns, lang)
-        atomic_write(Path(destination), "\ufeff" + buffer.getvalue())
+        write_output(Path(destination), "\ufeff" + buffer.getvalue())
         return
     _write_csv_rows(rows, destination, columns, lang)
 
@@ -88,23 +86,9 @@ def write_xlsx(sheets: Sequence[Sheet], path: Path | str, lang: str | None = Non
         ws.freeze_panes = sheet.freeze
     buffer = io.BytesIO()
     book.save(buffer)
-    _write_bytes(Path(path), buffer.getvalue())
+    write_output(Path(path), buffer.getvalue())
 
 
 def _sheet_title(title: str) -> str:
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)
     return cleaned[:31] or "Sheet"
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Binary counterpart of atomic_write: temporary file in the same directory, then rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-

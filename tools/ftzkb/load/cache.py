@@ -94,12 +94,12 @@ class LoadCache:
         be written (read-only checkout) is simply not kept."""
         if self.path is None or (not self.added and self.used == self.entries.keys()):
             return
-        from ftzkb.record.writes import atomic_write
+        from ftzkb.fsio import atomic_replace
 
         kept = {key: self.entries[key] for key in self.used}
         text = json.dumps({"fingerprint": fingerprint(), "entries": kept}, ensure_ascii=False, separators=(",", ":"))
         try:
             self.path.parent.mkdir(exist_ok=True)  # never creates a missing corpus root
-            atomic_write(self.path, text)
+            atomic_replace(self.path, text.encode("utf-8"))
         except OSError:
             pass

@@ -12,6 +12,7 @@ import copy
 import difflib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from ftzkb.load.model import Adoption, Case, Corpus
 from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 from ftzkb.record.edit import EditError, set_list_item
-from ftzkb.record.writes import WriteRefused, atomic_write
+from ftzkb.record.writes import WriteRefused, root_of, writing
 from ftzkb.replication.core import record_rank
 from ftzkb.suggest import id_hint
 from ftzkb.vocab import lookup, vocab
@@ -279,30 +280,30 @@ def _case_errors(loaded: LoadedYaml, path: Path) -> list[tuple[str, str]]:
     return [(d.zh, d.en) for d in run_rules(corpus, only=set(CASE_RULES)) if d.severity == ERROR]
 
 
-def write_all(plans: list[Planned]) -> int:
-    """Write every changed file, or none: all files are first checked to be as they were read;
-    if a write still fails, the files already written are put back. Returns the files written."""
-    changed = [p for p in plans if p.changed]
-    for plan in changed:
-        if _current(plan.path) != plan.original:
-            raise AdoptError(f"{plan.path} 在读取后被修改过，未写入任何文件：请重新运行",
-                             f"{plan.path} changed on disk after it was read; nothing written: run again", code=1)
-    written: list[Planned] = []
+def record_changes(root: Path, make_plans: Callable[[], list[Planned]], dry_run: bool = False
+                   ) -> tuple[list[Planned], int]:
+    """Plan and write under the repository's write lock, so that the files are read after any
+    other writer has finished (concurrent adopts serialise; none loses the other's record), and
+    write every changed file or none. Returns the plans and the number of files written."""
+    if dry_run:
+        return make_plans(), 0
     try:
-        for plan in changed:
-            atomic_write(plan.path, plan.text, "case", expected_original=plan.original)
-            written.append(plan)
-    except (WriteRefused, OSError) as exc:
-        for plan in written:
-            atomic_write(plan.path, plan.original)
-        zh, en = (exc.zh, exc.en) if isinstance(exc, WriteRefused) else (str(exc), str(exc))
-        raise AdoptError(f"写入失败，已恢复全部文件：{zh}", f"write failed, every file restored: {en}",
+        with writing(root) as transaction:
+            plans = make_plans()
+            changed = [plan for plan in plans if plan.changed]
+            for plan in changed:
+                transaction.replace(plan.path, plan.text, "case", expected_original=plan.original)
+    except WriteRefused as exc:
+        raise AdoptError(f"未写入任何文件：{exc.zh}", f"nothing written: {exc.en}", code=1) from None
+    except OSError as exc:
+        raise AdoptError(f"写入失败，已恢复全部文件：{exc}", f"write failed, every file restored: {exc}",
                          code=1) from None
-    return len(written)
+    return plans, len(changed)
 
 
-def _current(path: Path) -> str | None:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+def write_all(plans: list[Planned]) -> int:
+    """Write plans made earlier: every changed file or none, each as it was read. Returns files written."""
+    changed = [plan for plan in plans if plan.changed]
+    if not changed:
+        return 0
+    return record_changes(root_of(changed[0].path), lambda: plans)[1]

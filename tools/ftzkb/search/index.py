@@ -82,11 +82,11 @@ class Manifest:
         return cls(str(data.get("fingerprint")), data["files"], data["docs"])
 
     def write(self, directory: Path) -> None:
-        from ftzkb.record.writes import atomic_write
+        from ftzkb.fsio import atomic_replace
 
         text = json.dumps({"fingerprint": self.fingerprint, "files": self.files, "docs": self.docs},
                           ensure_ascii=False, separators=(",", ":"))
-        atomic_write(directory / MANIFEST_NAME, text)
+        atomic_replace(directory / MANIFEST_NAME, text.encode("utf-8"))
 
 
 def index_dir(root: Path) -> Path:
