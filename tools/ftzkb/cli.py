@@ -5,11 +5,14 @@ starts fast: each lives in `ftzkb.commands.<module>` as a Click command named `c
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
+from typing import Any
 
 import click
 
-from .i18n import current_lang, set_lang
+from .i18n import current_lang, pick, set_lang
 
 # name -> (module, Chinese summary, English summary). The summaries are shown by
 # `ftzkb --help` without importing the modules.
@@ -53,12 +56,49 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"ftzkb.commands.{entry[0]}")
         return getattr(module, f"{name}_command", None) or module.command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """The last guard: no command ends in a traceback. Refused files are usage errors (exit 2);
+        anything unexpected is one line naming the command, exit 3 (`--debug` shows the traceback)."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo(pick("已中断", "interrupted"), err=True)
+            sys.exit(130)
+        except Exception as exc:
+            _report_unexpected(ctx, exc)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         english = current_lang() == "en"
         rows = [(name, f"{en if english else zh}" + ("" if english else f" / {en}"))
                 for name, (_, zh, en) in COMMANDS.items()]
         with formatter.section("命令 / Commands"):
             formatter.write_dl(rows)
+
+
+INTERNAL_ERROR = 3
+
+
+def _report_unexpected(ctx: click.Context, exc: Exception) -> None:
+    from ftzkb.fsio import FileRefused
+
+    if isinstance(exc, FileRefused):
+        click.echo(pick(exc.zh, exc.en), err=True)
+        sys.exit(2)
+    if ctx.meta.get("ftzkb.debug") or os.environ.get("FTZKB_DEBUG"):
+        traceback.print_exception(exc)
+    command = " ".join(["ftzkb", *(ctx.protected_args[:1] if ctx.protected_args else [])])
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    click.echo(pick(f"{command}：内部错误（{detail}）。这是 ftzkb 的缺陷，不是您的数据问题；加 --debug 可看详细信息",
+                    f"{command}: internal error ({detail}). This is a bug in ftzkb; add --debug for details"),
+               err=True)
+    sys.exit(INTERNAL_ERROR)
+
+
+def _apply_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta["ftzkb.debug"] = value
+    return value
 
 
 def _apply_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -70,6 +110,8 @@ def _apply_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=click.Choice(["zh", "en"]), callback=_apply_lang, is_eager=True, expose_value=False,
               help="消息语言（默认中文；或设环境变量 FTZKB_LANG） / Message language")
+@click.option("--debug", is_flag=True, callback=_apply_debug, is_eager=True, expose_value=False,
+              help="出现内部错误时显示完整的调用栈 / show the traceback of an internal error")
 @click.version_option(package_name="ftzkb")
 def main() -> None:
     """ftzkb：江苏自贸试验区制度创新案例与复制推广知识库。
