@@ -71,6 +71,33 @@ class Recognition:
         return batch_key(self.level, self.batch) if self.batch else None
 
 
+@dataclass(frozen=True)
+class OutcomeFigure:
+    """A sourced outcome figure of an adoption period or a flow: before → after, or a change."""
+
+    metric: str
+    source: Source
+    label: str | None = None
+    before: float | None = None
+    after: float | None = None
+    change_pct: float | None = None
+    qualifier: str = "exact"
+    unit: str | None = None
+    as_of: str | None = None
+    note: Text | None = None
+
+    @classmethod
+    def of(cls, data: dict) -> OutcomeFigure:
+        return cls(data["metric"], Source.of(data["source"]), data.get("label"), data.get("before"),
+                   data.get("after"), data.get("change_pct"), data.get("qualifier", "exact"), data.get("unit"),
+                   data.get("as_of"), Text.of(data.get("note")))
+
+
+def outcome_figures(data: dict) -> tuple[OutcomeFigure, ...]:
+    figures = data.get("outcome_figures")
+    return tuple(map(OutcomeFigure.of, figures)) if figures else ()
+
+
 def batch_key(level: str, batch: int) -> str:
     return f"{level}-{batch}"
 
@@ -89,6 +116,7 @@ class Adoption:
     evidence: tuple[Source, ...] = ()
     note: Text | None = None
     audience: str = PUBLIC
+    outcome_figures: tuple[OutcomeFigure, ...] = ()
 
     @classmethod
     def of(cls, index: int, data: dict) -> Adoption:
@@ -99,7 +127,7 @@ class Adoption:
                    get("mandate") or "unknown", batch_key(mandated["level"], mandated["batch"]) if mandated else None,
                    learned.get("carrier") if learned else None, learned.get("case") if learned else None,
                    tuple(map(Source.of, evidence)) if evidence else (), Text.of(note) if note is not None else None,
-                   get("audience", PUBLIC))
+                   get("audience", PUBLIC), outcome_figures(data) if "outcome_figures" in data else ())
 
     @property
     def when(self) -> PartialDate | None:
@@ -182,12 +210,42 @@ class ReportedFigure:
     qualifier: str = "exact"
     label: str | None = None
     note: str | None = None
+    carrier_type: str | None = None  # for the metric carrier-count: which type was counted
 
     @classmethod
     def of(cls, data: dict) -> ReportedFigure:
         return cls(metric=data["metric"], value=data["value"], as_of=data["as_of"],
                    source=Source.of(data["source"]), qualifier=data.get("qualifier", "exact"),
-                   label=data.get("label"), note=data.get("note"))
+                   label=data.get("label"), note=data.get("note"), carrier_type=data.get("carrier_type"))
+
+
+@dataclass(frozen=True)
+class CarrierFlow:
+    """A replication between carriers that a source reports (or plans) without naming cases:
+    shown beside the case-level counts as *reported*, never split into adoption records."""
+
+    index: int  # its place in the carrier file's `flows` list
+    recorded_in: str  # the carrier whose file holds it
+    kind: str  # reported | planned
+    subject: str
+    date: str
+    evidence: tuple[Source, ...]
+    verification: str
+    source_carrier: str | None = None
+    source_label: str | None = None
+    target_carrier: str | None = None
+    target_label: str | None = None
+    count: int | None = None
+    qualifier: str = "exact"
+    outcome_figures: tuple[OutcomeFigure, ...] = ()
+    note: Text | None = None
+
+    @classmethod
+    def of(cls, index: int, recorded_in: str, data: dict) -> CarrierFlow:
+        return cls(index, recorded_in, data["kind"], data["subject"], data["date"],
+                   tuple(map(Source.of, data["evidence"])), data["verification"], data.get("from"),
+                   data.get("from_label"), data.get("to"), data.get("to_label"), data.get("count"),
+                   data.get("qualifier", "exact"), outcome_figures(data), Text.of(data.get("note")))
 
 
 @dataclass
@@ -208,6 +266,7 @@ class Carrier:
     area_km2: float | None = None
     membership: str = "verified"
     reported_figures: tuple[ReportedFigure, ...] = ()
+    flows: tuple[CarrierFlow, ...] = ()
     note: Text | None = None
     audience: str = PUBLIC
 
@@ -221,6 +280,7 @@ class Carrier:
             dates=tuple((d["date"], d["event"]) for d in data.get("dates") or ()),
             area_km2=data.get("area_km2"), membership=data.get("membership", "verified"),
             reported_figures=tuple(ReportedFigure.of(f) for f in data.get("reported_figures") or ()),
+            flows=tuple(CarrierFlow.of(i, data["id"], f) for i, f in enumerate(data.get("flows") or ())),
             note=Text.of(data.get("note")), audience=data.get("audience", PUBLIC),
         )
 
@@ -234,6 +294,10 @@ class Corpus:
     root: Path
     cases: dict[str, Case] = field(default_factory=dict)
     carriers: dict[str, Carrier] = field(default_factory=dict)
+
+    def carrier_flows(self) -> list[CarrierFlow]:
+        """Every carrier-level flow, each once (it is recorded in one of its two ends' files)."""
+        return [flow for carrier in self.carriers.values() for flow in carrier.flows]
 
     def carrier_name(self, carrier_id: str) -> str:
         carrier = self.carriers.get(carrier_id)
