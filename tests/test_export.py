@@ -25,6 +25,7 @@ from ftzkb.export import (
 from ftzkb.load.loader import load_corpus
 from ftzkb.record.sheets import read_sheet
 from ftzkb.replication import adoption_matrix, flow_matrix
+from ftzkb.vocab import label
 
 ADOPTIONS = """\
 adoptions:
@@ -68,7 +69,20 @@ def test_csv_file_has_a_bom_for_excel_and_neutralises_formulas(corpus, tmp_path)
     assert raw.startswith("\ufeff案例 id,案例标题".encode())
     assert "'=cmd|' /C calc'!A0" in raw.decode("utf-8-sig")
     rows = read_sheet(path)
-    assert rows[0].values["载体 id"] == "zone-b" and rows[0].values["日期"] == "2021-03"
+    assert rows[0].values["载体 id"] == "zone-b" and rows[0].values["日期代码"] == "2021-03"
+
+
+def test_adoption_rows_show_labels_with_the_codes_beside_them(corpus, tmp_path):
+    """A reader sees 已复制, 2021年3月, 公开; a program (or `adopt --from-sheet`) reads the codes."""
+    path = tmp_path / "adoptions.csv"
+    write_csv(adoption_rows(corpus, lang="zh"), path, ADOPTION_COLUMNS, lang="zh")
+    first = read_sheet(path)[0].values
+    assert (first["状态"], first["状态代码"]) == ("已复制", "adopted")
+    assert (first["日期"], first["日期代码"]) == ("2021-03", "2021-03")
+    assert (first["公开范围"], first["公开范围代码"]) == ("公开", "public")
+    assert (first["性质"], first["性质代码"]) == (label("mandate", first["性质代码"]), first["性质代码"])
+    shown = [v for k, v in first.items() if not k.endswith(("代码", "id"))]
+    assert not {"adopted", "unknown", "public", "mandated", "voluntary"} & set(shown)
 
 
 def test_csv_to_a_stream_has_no_bom():
@@ -94,9 +108,10 @@ def test_xlsx_matrix_has_frozen_panes_colours_and_a_legend(corpus, tmp_path):
     planned = c1[headings.index("丙高新区")]
     assert planned.fill.start_color.rgb.endswith(STATUS_COLOURS["planned"])
     legend = book["图例"]
-    assert [legend.cell(r, 1).value for r in range(2, 9)] == ["adopted", "adapted", "piloting", "planned",
+    assert [legend.cell(r, 3).value for r in range(2, 9)] == ["adopted", "adapted", "piloting", "planned",
                                                                "declined", "withdrawn", "unknown"]
-    assert legend.cell(2, 2).fill.start_color.rgb.endswith(STATUS_COLOURS["adopted"])
+    assert [legend.cell(r, 1).value for r in (2, 5, 8)] == ["已复制", "计划复制", "状态不明"]
+    assert legend.cell(2, 1).fill.start_color.rgb.endswith(STATUS_COLOURS["adopted"])
     assert legend.cell(9, 2).value == "status=adopted"
 
 

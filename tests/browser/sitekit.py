@@ -157,12 +157,26 @@ def built_site(tmp_path_factory, audience: str = "public") -> Path:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under SUBPATH only, as an intranet server would under /kb/."""
+    """Serves the site under SUBPATH only, as an intranet server would under /kb/, and the
+    site's 404.html for any missing file (nginx: `error_page 404 /kb/404.html`)."""
 
     def translate_path(self, path: str) -> str:
         if not path.startswith(SUBPATH):
             return str(Path(self.directory) / "__outside_the_sub_path__")
         return super().translate_path("/" + path[len(SUBPATH):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, *args) -> None:
         pass

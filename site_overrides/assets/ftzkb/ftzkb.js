@@ -34,9 +34,10 @@
       self.labels[status] = option ? option.textContent : status;
     });
     this.shown = ROWS_PER_STEP;
-    this.form.addEventListener("change", function () { self.shown = ROWS_PER_STEP; self.draw(); });
+    this.restore();
+    this.form.addEventListener("change", function () { self.shown = ROWS_PER_STEP; self.remember(); self.draw(); });
     this.form.addEventListener("reset", function () {
-      window.setTimeout(function () { self.shown = ROWS_PER_STEP; self.draw(); }, 0);
+      window.setTimeout(function () { self.shown = ROWS_PER_STEP; self.remember(); self.draw(); }, 0);
     });
     this.scroll.addEventListener("click", function (event) {
       if (event.target.classList.contains("ftz-matrix__more")) { self.shown += ROWS_PER_STEP; self.draw(); }
@@ -51,6 +52,28 @@
     var toggle = this.form.querySelector('input[data-toggle="withRecords"]');
     chosen.withRecords = Boolean(toggle && toggle.checked);
     return chosen;
+  };
+
+  /* The filters live in the address (matrix.html?category=finance&status=adopted), so that a
+     filtered view can be bookmarked or sent. `all=1` lists cases without records too. */
+  Matrix.prototype.restore = function () {
+    var params = new URLSearchParams(window.location.search);
+    this.form.querySelectorAll("select[data-filter]").forEach(function (select) {
+      var value = params.get(select.getAttribute("data-filter"));
+      if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) select.value = value;
+    });
+    var toggle = this.form.querySelector('input[data-toggle="withRecords"]');
+    if (toggle && params.get("all") === "1") toggle.checked = false;
+  };
+
+  Matrix.prototype.remember = function () {
+    var params = new URLSearchParams(), chosen = this.filters();
+    Object.keys(chosen).forEach(function (key) {
+      if (key !== "withRecords" && chosen[key]) params.set(key, chosen[key]);
+    });
+    if (!chosen.withRecords) params.set("all", "1");
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
   };
 
   Matrix.prototype.caseMatches = function (row, f) {
@@ -153,7 +176,41 @@
     });
   }
 
+  /* --- tables that become one card per row on a phone ---------------------------------------
+     Each cell gets its column's heading as data-label (shown before it on a card); the
+     stylesheet stacks only tables marked ftz-stacked, so without script they scroll instead. */
+
+  function stackTable(wrap) {
+    var table = wrap.querySelector("table");
+    if (!table || !table.tHead || !table.tHead.rows.length) return;
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (cell) { return cell.textContent.trim(); });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        if (row.cells.length !== heads.length) return;  /* a group heading row */
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+    wrap.classList.add("ftz-stacked");
+  }
+
+  /* --- search: text that arrives without a key (pasted, dropped, from an input method) ------
+     Material's search reacts to key presses; an input event alone leaves it showing "type to
+     start searching". Passing such input on as a key-up makes it search. */
+
+  function searchOnInput() {
+    var input = document.querySelector("input.md-search__input");
+    if (!input) return;
+    input.addEventListener("input", function (event) {
+      if (event.isComposing) return;
+      input.dispatchEvent(new KeyboardEvent("keyup", { key: "Unidentified", bubbles: true }));
+    });
+  }
+
   function start() {
+    document.querySelectorAll(".ftz-table-wrap:not(.ftz-flow)").forEach(stackTable);
+    searchOnInput();
     document.querySelectorAll(".ftz-matrix[data-src]").forEach(startMatrix);
     document.querySelectorAll("input.ftz-filter[data-filter-target]").forEach(startFilter);
   }

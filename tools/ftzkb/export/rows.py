@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ftzkb import dates
 from ftzkb.i18n import pick
 from ftzkb.load.model import PUBLIC, Case, Corpus, Source, Text
 from ftzkb.replication import ADOPTED, Flow, Matrix, current_records
@@ -55,6 +56,28 @@ def _source_ref(source: Source) -> str:
     return source.url or source.document or source.title
 
 
+def reader_date(text: str | None, lang: str | None = None) -> str:
+    """A written date as a reader reads it: 2021-03 as it is, <=2024-04 as 不晚于2024-04,
+    unknown as 日期不明; empty when there is none."""
+    if not text:
+        return ""
+    date = dates.parse_date(text)
+    if date is None:
+        return pick("日期不明", "unknown", lang)
+    return pick("不晚于", "by ", lang) + text[2:] if date.no_later_than else text
+
+
+def _batch(key: str | None, lang: str | None) -> str:
+    """`provincial-replication-2` → 全省复制推广（省政府办公厅批次） 第2批."""
+    if not key:
+        return ""
+    level, _, number = key.rpartition("-")
+    if not number.isdigit():
+        return label("recognition_level", key, lang)
+    return pick(f"{label('recognition_level', level, lang)} 第{number}批",
+                f"{label('recognition_level', level, lang)}, batch {number}", lang)
+
+
 CASE_COLUMNS = [
     Column("id", "案例 id", "case id", 28), Column("title", "标题", "title", 40),
     Column("title_en", "英文标题", "English title", 30), Column("summary", "概要", "summary", 60),
@@ -66,7 +89,11 @@ CASE_COLUMNS = [
     Column("scope", "复制范围", "replication scope", 12), Column("lifecycle", "案例状态", "lifecycle", 10),
     Column("adopters", "已复制载体数", "adopting carriers", 10),
     Column("records", "复制记录数", "adoption records", 10),
-    Column("sources", "来源", "sources", 40), Column("audience", "公开范围", "audience", 8),
+    Column("sources", "来源", "sources", 40), Column("audience_label", "公开范围", "audience", 8),
+    # codes, for programs and for reading a sheet back
+    Column("started_code", "开始日期代码", "started (code)", 12),
+    Column("recognition_codes", "认定与批次代码", "recognitions (codes)", 30),
+    Column("audience", "公开范围代码", "audience (code)", 8),
 ]
 
 
@@ -81,15 +108,18 @@ def case_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None
         rows.append({
             "id": case.id, "title": case.title, "title_en": case.title_en or "", "summary": case.summary,
             "origin": case.origin_carrier, "origin_name": corpus.carrier_name(case.origin_carrier),
-            "origin_unit": case.origin_unit or "", "started": case.started,
+            "origin_unit": case.origin_unit or "", "started": reader_date(case.started, lang),
+            "started_code": case.started,
             "categories": _labels("category", case.categories, lang),
             "linkage": _labels("linkage", case.linkage, lang), "tags": _join(case.tags),
-            "recognitions": _join(r.batch_key or r.level for r in case.recognitions),
+            "recognitions": _join(_batch(r.batch_key or r.level, lang) for r in case.recognitions),
+            "recognition_codes": _join(r.batch_key or r.level for r in case.recognitions),
             "carrier_types": _labels("carrier_type", case.suited_carrier_types, lang),
             "scope": label("replication_scope", case.replication_scope, lang),
             "lifecycle": label("lifecycle_status", case.lifecycle, lang),
             "adopters": len(adopters), "records": len(records),
-            "sources": _join(_source_ref(s) for s in case.sources), "audience": case.audience,
+            "sources": _join(_source_ref(s) for s in case.sources),
+            "audience_label": label("audience", case.audience, lang), "audience": case.audience,
         })
     return rows
 
@@ -101,11 +131,14 @@ def _with_records(case: Case, records: list) -> Case:
 CARRIER_COLUMNS = [
     Column("id", "载体 id", "carrier id", 24), Column("name", "名称", "name", 36),
     Column("short_name", "简称", "short name", 16), Column("name_en", "英文名称", "English name", 30),
-    Column("types", "载体类型", "types", 24), Column("parent", "上级载体", "parent", 18),
+    Column("types", "载体类型", "types", 24), Column("parent_name", "上级载体", "parent", 18),
     Column("city", "城市", "city", 10), Column("province", "省份", "province", 8),
     Column("established", "设立日期", "established", 12), Column("membership", "身份核实", "membership", 10),
     Column("originated", "首创案例数", "cases originated", 10), Column("adopted", "复制案例数", "cases adopted", 10),
-    Column("audience", "公开范围", "audience", 8),
+    Column("audience_label", "公开范围", "audience", 8),
+    Column("parent", "上级载体 id", "parent id", 18),
+    Column("established_code", "设立日期代码", "established (code)", 12),
+    Column("audience", "公开范围代码", "audience (code)", 8),
 ]
 
 
@@ -126,31 +159,41 @@ def carrier_rows(corpus: Corpus, public_only: bool = False, lang: str | None = N
         rows.append({
             "id": carrier.id, "name": carrier.name, "short_name": carrier.short_name or "",
             "name_en": carrier.name_en or "", "types": _labels("carrier_type", carrier.types, lang),
-            "parent": carrier.parent or "", "city": carrier.city or "", "province": carrier.province,
-            "established": carrier.established or "", "membership": label("verification", carrier.membership, lang),
+            "parent_name": corpus.carrier_name(carrier.parent) if carrier.parent else "",
+            "parent": carrier.parent or "",
+            "city": carrier.city or "", "province": carrier.province,
+            "established": reader_date(carrier.established, lang), "established_code": carrier.established or "",
+            "membership": label("verification", carrier.membership, lang),
             "originated": originated.get(carrier.id, 0), "adopted": adopted.get(carrier.id, 0),
-            "audience": carrier.audience,
+            "audience_label": label("audience", carrier.audience, lang), "audience": carrier.audience,
         })
     return rows
 
 
-# The same keys are what `ftzkb adopt --from-sheet` reads, so an export can be edited and read back.
+# A reader's columns (labels and names) first, then the codes under the keys that
+# `ftzkb adopt --from-sheet` reads (its headings end in 代码 / id), so an export can be read back.
 ADOPTION_COLUMNS = [
     Column("case", "案例 id", "case id", 28), Column("case_title", "案例标题", "case title", 36),
     Column("origin", "首创载体", "origin carrier", 18), Column("carrier", "载体 id", "carrier id", 22),
-    Column("carrier_name", "复制载体", "adopting carrier", 18), Column("status", "状态", "status", 10),
-    Column("date", "日期", "date", 12), Column("until", "截至", "until", 12),
-    Column("mandate", "性质", "mandate", 10), Column("mandated_by", "要求批次", "mandated by", 24),
-    Column("learned_from", "学习来源载体", "learned from carrier", 18),
-    Column("learned_from_case", "学习来源案例", "learned from case", 24),
+    Column("carrier_name", "复制载体", "adopting carrier", 18), Column("status_label", "状态", "status", 10),
+    Column("date_label", "日期", "date", 14), Column("until_label", "截至", "until", 14),
+    Column("mandate_label", "性质", "mandate", 10), Column("mandated_by_label", "要求批次", "mandated by", 28),
+    Column("learned_from_label", "学习来源载体", "learned from carrier", 18),
+    Column("learned_from_case_label", "学习来源案例", "learned from case", 30),
     Column("evidence", "证据", "evidence", 40), Column("note", "备注", "note", 30),
-    Column("audience", "公开范围", "audience", 8),
+    Column("audience_label", "公开范围", "audience", 8),
+    Column("status", "状态代码", "status (code)", 10), Column("date", "日期代码", "date (code)", 12),
+    Column("until", "截至代码", "until (code)", 12), Column("mandate", "性质代码", "mandate (code)", 10),
+    Column("mandated_by", "要求批次代码", "mandated by (code)", 24),
+    Column("learned_from", "学习来源载体 id", "learned from carrier id", 18),
+    Column("learned_from_case", "学习来源案例 id", "learned from case id", 24),
+    Column("audience", "公开范围代码", "audience (code)", 8),
 ]
 
 
 def adoption_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None) -> list[Row]:
-    """Every adoption record (all periods), by case id then file order. Status and mandate are
-    ids, so the sheet can be read back by `ftzkb adopt --from-sheet`."""
+    """Every adoption record (all periods), by case id then file order: labels for readers and
+    the codes beside them, so the sheet can be read back by `ftzkb adopt --from-sheet`."""
     rows = []
     for case in sorted(corpus.cases.values(), key=lambda c: c.id):
         if public_only and case.audience != PUBLIC:
@@ -161,13 +204,25 @@ def adoption_rows(corpus: Corpus, public_only: bool = False, lang: str | None = 
             rows.append({
                 "case": case.id, "case_title": case.title, "origin": corpus.carrier_name(case.origin_carrier),
                 "carrier": record.carrier, "carrier_name": corpus.carrier_name(record.carrier),
+                "status_label": label("adoption_status", record.status, lang),
+                "date_label": reader_date(record.date, lang),
+                "until_label": reader_date(record.until, lang), "mandate_label": label("mandate", record.mandate, lang),
+                "mandated_by_label": _batch(record.mandated_by, lang),
+                "learned_from_label": corpus.carrier_name(record.learned_from_carrier) if record.learned_from_carrier
+                else "", "learned_from_case_label": _case_title(corpus, record.learned_from_case),
+                "evidence": _join(_source_ref(s) for s in record.evidence),
+                "note": _text(record.note, public_only), "audience_label": label("audience", record.audience, lang),
                 "status": record.status, "date": record.date, "until": record.until or "",
                 "mandate": record.mandate, "mandated_by": record.mandated_by or "",
                 "learned_from": record.learned_from_carrier or "", "learned_from_case": record.learned_from_case or "",
-                "evidence": _join(_source_ref(s) for s in record.evidence),
-                "note": _text(record.note, public_only), "audience": record.audience,
+                "audience": record.audience,
             })
     return rows
+
+
+def _case_title(corpus: Corpus, case_id: str | None) -> str:
+    case = corpus.cases.get(case_id or "")
+    return case.title if case else (case_id or "")
 
 
 # --- the matrix as sheets ----------------------------------------------------------------------
@@ -182,11 +237,11 @@ _MATRIX_FIXED = [Column("case", "案例 id", "case id", 26), Column("title", "�
 
 def cell_text(status: str, date: str, lang: str | None = None) -> str:
     """What a matrix cell says: `已复制 2021-03`."""
-    return _status_and_date(label("adoption_status", status, lang), date)
+    return _status_and_date(label("adoption_status", status, lang), date, lang)
 
 
-def _status_and_date(status_label: str, date: str) -> str:
-    return f"{status_label} {date}" if date and date != "unknown" else status_label
+def _status_and_date(status_label: str, date: str, lang: str | None = None) -> str:
+    return f"{status_label} {reader_date(date, lang)}" if dates.parse_date(date) else status_label
 
 
 def matrix_table(matrix: Matrix, lang: str | None = None) -> tuple[list[Column], list[Row]]:
@@ -196,9 +251,11 @@ def matrix_table(matrix: Matrix, lang: str | None = None) -> tuple[list[Column],
     names = {status: label("adoption_status", status, lang) for status in vocab("adoption_status").values}
     rows = []
     for row in matrix.rows:
-        cells = {c: _status_and_date(names.get(cell.status, cell.status), cell.date) for c, cell in row.cells.items()}
+        cells = {c: _status_and_date(names.get(cell.status, cell.status), cell.date, lang)
+                 for c, cell in row.cells.items()}
         rows.append({"case": row.case_id, "title": row.title, "origin": row.origin_name,
-                     "started": row.started, **cells, "_status": {c: cell.status for c, cell in row.cells.items()}})
+                     "started": reader_date(row.started, lang), **cells,
+                     "_status": {c: cell.status for c, cell in row.cells.items()}})
     return columns, rows
 
 
@@ -208,28 +265,31 @@ def _status_fill(row: Row, column: Column) -> str | None:
 
 
 def matrix_sheets(matrix: Matrix, flow: Flow | None = None, lang: str | None = None,
-                  filters_text: str = "") -> list[Sheet]:
+                  filters_text: str = "", carrier_names: Mapping[str, str] | None = None) -> list[Sheet]:
     columns, rows = matrix_table(matrix, lang)
     sheets = [Sheet(pick("复制推广矩阵", "Adoption matrix", lang), columns, rows, freeze="C2", fill=_status_fill)]
-    legend_columns = [Column("status", "状态", "status", 12), Column("label", "说明", "label", 20),
-                      Column("count", "单元格数", "cells", 10)]
+    legend_columns = [Column("label", "状态", "status", 14), Column("count", "单元格数", "cells", 12),
+                      Column("status", "状态代码", "status (code)", 12)]
     counts: dict[str, int] = {}
     for row in matrix.rows:
         for cell in row.cells.values():
             counts[cell.status] = counts.get(cell.status, 0) + 1
-    legend = [{"status": s, "label": label("adoption_status", s, lang), "count": counts.get(s, 0), "_status": {
-        "label": s}} for s in vocab("adoption_status").values]
+    legend = [{"label": label("adoption_status", s, lang), "count": counts.get(s, 0), "status": s,
+               "_status": {"label": s}} for s in vocab("adoption_status").values]
     if filters_text:
-        legend.append({"status": pick("筛选条件", "filters", lang), "label": filters_text, "count": ""})
+        legend.append({"label": pick("筛选条件", "filters", lang), "count": filters_text, "status": ""})
     sheets.append(Sheet(pick("图例", "Legend", lang), legend_columns, legend, freeze="A2", fill=_status_fill))
     if flow is not None:
-        sheets.append(flow_sheet(flow, lang))
+        sheets.append(flow_sheet(flow, lang, carrier_names))
     return sheets
 
 
-def flow_sheet(flow: Flow, lang: str | None = None) -> Sheet:
+def flow_sheet(flow: Flow, lang: str | None = None, carrier_names: Mapping[str, str] | None = None) -> Sheet:
+    """Origins (rows) × adopters (columns); carriers by name when `carrier_names` has them."""
     def name(key: str) -> str:
-        return label("carrier_type", key, lang) if flow.group_by == "type" else key
+        if flow.group_by == "type":
+            return label("carrier_type", key, lang)
+        return (carrier_names or {}).get(key, key)
 
     columns = [Column("origin", "首创 \\ 复制", "origin \\ adopter", 24),
                *(Column(a, name(a), name(a), 12) for a in flow.adopters)]

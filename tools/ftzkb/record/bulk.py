@@ -42,8 +42,10 @@ def _fold(heading: str) -> str:
 def heading_keys() -> dict[str, str]:
     keys: dict[str, str] = {}
     for column in ADOPTION_COLUMNS:
+        # An export shows a label column (状态: 已复制) and, after it, the code column (状态代码:
+        # adopted): both name the same field, and the later one in a row wins.
         for name in (column.key, column.zh, column.en):
-            keys[_fold(name)] = column.key
+            keys[_fold(name)] = column.key.removesuffix("_label")
     for key, names in _EXTRA_HEADINGS.items():
         keys.update({_fold(name): key for name in names})
     return keys

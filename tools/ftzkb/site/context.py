@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,11 +26,15 @@ from ftzkb.replication import (
 )
 from ftzkb.replication.core import index_of, primary_type, sort_date
 from ftzkb.replication.lineage import CaseLink, Lineage
+from ftzkb.site import links
 from ftzkb.site.html import Html
 from ftzkb.site.links import Linker
 from ftzkb.site.templating import environment
 from ftzkb.site.version import FileHistory
 from ftzkb.vocab import vocab
+
+# Pages above a page, as (title, source path)
+Crumbs = Sequence[tuple[str, str]]
 
 SITE_TITLE = "江苏自贸试验区制度创新案例库"
 SITE_TITLE_EN = "Jiangsu FTZ Institutional Innovation Knowledge Base"
@@ -193,11 +197,16 @@ class Site:
     def batch_keys(self) -> frozenset[str]:
         return frozenset(self.batches)
 
-    def render(self, template: str, page: str, **context: object) -> str:
-        """A page from its template, with `site`, `link` (relative links) and `h` (HTML pieces)."""
+    def render(self, template: str, page: str, up: Crumbs | None = (), **context: object) -> str:
+        """A page from its template, with `site`, `link` (relative links) and `h` (HTML pieces).
+        `up` are the pages between the home page and this one, (title, source path): the theme
+        shows home › up… › this page's title as the breadcrumb trail (none when `up` is None)."""
         link = self.linker(page)
+        trail = []
+        if up is not None:
+            trail = [("首页", link.to(links.HOME)), *((t, link.to(src)) for t, src in up), (context["title"], None)]
         return environment().get_template(template).render(site=self, link=link, h=Html(link, self.html_cache),
-                                                           **context)
+                                                           crumbs=trail, **context)
 
     def carrier_name(self, carrier_id: str | None) -> str:
         return self.corpus.carrier_name(carrier_id) if carrier_id else ""

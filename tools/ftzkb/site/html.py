@@ -5,6 +5,7 @@ Every piece of data is escaped."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -16,8 +17,14 @@ from ftzkb.site.templating import STATUS_MARKS, batch_name, safe_href
 from ftzkb.site.text import markdown_html
 from ftzkb.vocab import label
 
-INTERNAL_BADGE = Markup('<span class="ftz-badge ftz-badge--internal" '
-                        'title="内部：公开版不含此项 / internal: left out of the public build">内部</span>')
+INTERNAL_BADGE = Markup('<span class="ftz-badge ftz-badge--internal" title="内部：公开版不含此项">内部</span>')
+
+# Field names that editors' notes mention ("见 sources"), as a reader knows them.
+FIELD_WORDS = {"sources": "来源", "reported_figures": "公布的数字", "flows": "载体层面的流向", "learned_from": "借鉴自",
+               "outcome_figures": "成效数字", "mandated_by": "要求复制的批次"}
+_TAG = re.compile(r"(<[^>]*>)")
+_WORD = re.compile(r"(?<![A-Za-z0-9_./:@#=-])([a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)(?![A-Za-z0-9_/@=-])")
+_MAYBE_REFERENCE = re.compile(r"[a-z0-9][-_][a-z0-9]|sources|flows")
 
 
 @dataclass
@@ -75,10 +82,32 @@ class Html:
         return INTERNAL_BADGE if getattr(record, "audience", None) == INTERNAL else Markup("")
 
     def text(self, value: Text | None) -> Markup:
-        """Contributor Markdown, made safe, with the internal badge when it is marked internal."""
+        """Contributor Markdown, made safe, with the internal badge when it is marked internal;
+        case and carrier ids in it become links named by their titles, field names their labels."""
         if value is None:
             return Markup("")
-        return self.internal(value) + markdown_html(value.text)
+        html = markdown_html(value.text)
+        return self.internal(value) + (self.references(html) if _MAYBE_REFERENCE.search(value.text) else html)
+
+    def references(self, html: Markup) -> Markup:
+        """Ids and field names in the text of safe HTML (not inside links or code) replaced."""
+        out, skip = [], 0
+        for piece in _TAG.split(str(html)):
+            if piece.startswith("<"):
+                name = piece[1:].split(">")[0].split()[0].lower() if len(piece) > 2 else ""
+                skip += 1 if name in ("a", "code") else -1 if name in ("/a", "/code") else 0
+                out.append(piece)
+            else:
+                out.append(piece if skip else _WORD.sub(self._reference, piece))
+        return Markup("".join(out))
+
+    def _reference(self, match: re.Match) -> str:
+        word = match.group(1)
+        if word in self.link.corpus.cases:
+            return str(self.case(word))
+        if word in self.link.corpus.carriers:
+            return str(self.carrier(word))
+        return FIELD_WORDS.get(word, word)
 
     @staticmethod
     def url(href: str | None, caption: object) -> Markup:

@@ -35,8 +35,8 @@ def browse_pages(site: Site) -> Iterator[tuple[str, str]]:
     yield from _batch_pages(site)
 
 
-def _render(site: Site, page: str, template: str, title: str, **context) -> tuple[str, str]:
-    return page, site.render(template, page, title=title, **context)
+def _render(site: Site, page: str, template: str, title: str, up=(), **context) -> tuple[str, str]:
+    return page, site.render(template, page, up=up, title=title, **context)
 
 
 def _cases_index(site: Site) -> Iterator[tuple[str, str]]:
@@ -81,7 +81,8 @@ def _vocabulary_pages(site: Site, vocabulary: str) -> Iterator[tuple[str, str]]:
     for value in values:
         title = vocab(vocabulary).label(value, "zh")
         batches = [b for b in site.batches.values() if b.level == value]
-        yield _render(site, links.vocab_page(vocabulary, value), template, title, vocabulary=vocabulary,
+        up = [(CASE_VOCABULARIES[vocabulary], links.vocab_page(vocabulary))]
+        yield _render(site, links.vocab_page(vocabulary, value), template, title, up, vocabulary=vocabulary,
                       value=value, cases=grouped.get(value, []), batches=batches)
 
 
@@ -93,11 +94,14 @@ def _carrier_type_pages(site: Site) -> Iterator[tuple[str, str]]:
         carriers = site.carriers_by_type.get(value, [])
         suited = [c for c in site.cases_sorted if value in c.suited_carrier_types]
         yield _render(site, links.vocab_page("carrier_type", value), "carrier_type.md.j2",
-                      vocab("carrier_type").label(value, "zh"), value=value,
+                      vocab("carrier_type").label(value, "zh"), [("按载体类型浏览", links.vocab_page("carrier_type"))],
+                      value=value,
                       rows=[summaries[c.id] for c in carriers], suited=suited)
 
 
 def _batch_pages(site: Site) -> Iterator[tuple[str, str]]:
     for key, info in site.batches.items():
-        yield _render(site, links.batch_page(key), "batch.md.j2", batch_name(key), info=info,
+        up = [(CASE_VOCABULARIES["recognition_level"], links.vocab_page("recognition_level")),
+              (vocab("recognition_level").label(info.level, "zh"), links.vocab_page("recognition_level", info.level))]
+        yield _render(site, links.batch_page(key), "batch.md.j2", batch_name(key), up, info=info,
                       progress=site.batch_progress(key))

@@ -13,6 +13,7 @@ from ftzkb.site import links
 from ftzkb.site.context import Site
 from ftzkb.site.links import carrier_page
 from ftzkb.site.pages.api import GAPS_IN_API, carrier_document, dumps
+from ftzkb.vocab import label
 
 GAPS_SHOWN = 50
 PEERS_SHOWN = 20
@@ -24,7 +25,8 @@ class PeerTable:
     carrier_type: str
     rows: list[CarrierSummary]  # the strongest peers, and the carrier itself
     total: int
-    rank: int | None  # of the carrier among all of its type, by cases adopted
+    rank: int | None  # 1 + peers with more cases adopted (then originated); None: nothing to rank it by
+    tied: int = 0  # other peers with the same figures
 
 
 @dataclass
@@ -43,9 +45,15 @@ def carrier_pages(site: Site) -> Iterator[tuple[str, str]]:
     for carrier in site.share(site.carriers_sorted):
         page = carrier_page(carrier.id)
         view = carrier_view(site, carrier)
-        yield page, site.render("carrier.md.j2", page, carrier=carrier, view=view, title=carrier.name,
-                                gaps_shown=GAPS_SHOWN, list_shown=LIST_SHOWN)
+        yield page, site.render("carrier.md.j2", page, up=carrier_crumbs(carrier), carrier=carrier, view=view,
+                                title=carrier.name, gaps_shown=GAPS_SHOWN, list_shown=LIST_SHOWN)
         yield f"{links.API}/carriers/{carrier.id}.json", dumps(carrier_document(site, carrier, view.gaps))
+
+
+def carrier_crumbs(carrier: Carrier) -> list[tuple[str, str]]:
+    kind = primary_type(carrier)
+    return [("全部载体", links.CARRIERS_INDEX),
+            (label("carrier_type", kind, "zh"), links.vocab_page("carrier_type", kind))]
 
 
 def carrier_view(site: Site, carrier: Carrier) -> CarrierView:
@@ -62,8 +70,15 @@ def peer_table(site: Site, carrier: Carrier) -> PeerTable:
     kind = primary_type(carrier)
     same = site.overview_by_type.get(kind, [])
     ranked = sorted(same, key=lambda r: (-r.inward, -r.originated, r.carrier_id))
-    rank = next((i for i, r in enumerate(ranked, 1) if r.carrier_id == carrier.id), None)
+    place = next((i for i, r in enumerate(ranked) if r.carrier_id == carrier.id), None)
     shown = ranked[:PEERS_SHOWN]
-    if rank is not None and rank > PEERS_SHOWN:
-        shown.append(ranked[rank - 1])
-    return PeerTable(kind, shown, len(same), rank)
+    if place is None:
+        return PeerTable(kind, shown, len(same), None)
+    if place >= PEERS_SHOWN:
+        shown.append(ranked[place])
+    own = (ranked[place].inward, ranked[place].originated)
+    if own == (0, 0):  # a carrier with no records ties with every other such carrier: no rank to speak of
+        return PeerTable(kind, shown, len(same), None)
+    better = sum(1 for r in ranked if (r.inward, r.originated) > own)
+    tied = sum(1 for r in ranked if (r.inward, r.originated) == own) - 1
+    return PeerTable(kind, shown, len(same), better + 1, tied)

@@ -46,7 +46,8 @@ def download_files(site: Site) -> Iterator[tuple[str, str | bytes]]:
         matrix = adoption_matrix(site.corpus)
         cells = len(matrix.rows) * max(1, len(matrix.carriers))
         if cells <= MATRIX_XLSX_MAX_CELLS:
-            sheets = export.matrix_sheets(matrix, flow_matrix(site.corpus, "carrier"), lang="zh")
+            names = {c.id: c.display_name for c in site.corpus.carriers.values()}
+            sheets = export.matrix_sheets(matrix, flow_matrix(site.corpus, "carrier"), lang="zh", carrier_names=names)
             made[f"{FOLDER}/matrix.xlsx"] = _xlsx(sheets, Path(scratch), site.build_date)
     yield from made.items()
     yield links.DOWNLOADS, site.render("downloads.md.j2", links.DOWNLOADS, title="下载与接口", tables=TABLES,

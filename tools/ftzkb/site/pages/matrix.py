@@ -15,6 +15,7 @@ from ...vocab import vocab
 from .. import links
 from ..context import Site
 from ..templating import batch_name
+from .stats import DIRECTION_LABELS, DIRECTIONS_NOTE
 
 MATRIX_JSON = f"{links.API}/matrix.json"
 FLOW_CARRIERS_SHOWN = 30  # per axis on the flow page; the rest is in the downloads
@@ -79,7 +80,8 @@ def flow_pages(site: Site) -> Iterator[tuple[str, str]]:
     by_carrier = flow_matrix(site.corpus, "carrier")
     origins, adopters = _busiest(by_carrier)
     yield links.FLOW, site.render("flow.md.j2", links.FLOW, title="流向矩阵", by_type=by_type, by_carrier=by_carrier,
-        origins=origins, adopters=adopters, shown=FLOW_CARRIERS_SHOWN)
+        origins=origins, adopters=adopters, shown=FLOW_CARRIERS_SHOWN, direction_labels=DIRECTION_LABELS,
+        directions_note=DIRECTIONS_NOTE)
 
 
 def _busiest(flow: Flow) -> tuple[list[str], list[str]]:

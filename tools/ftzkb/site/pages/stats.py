@@ -25,8 +25,10 @@ from ...replication.stats import UNDATED
 from .. import links, svg
 from ..context import Site
 
-DIRECTION_LABELS = {"ftz-to-ftz": "自贸试验区之间", "ftz-to-other": "自贸试验区 → 其他载体",
-                    "other-to-ftz": "其他载体 → 自贸试验区（反向复制）", "other-to-other": "其他载体之间"}
+# "FTZ" here is the Jiangsu FTZ (the zone and its areas); FTZs of other provinces are "other carriers".
+DIRECTION_LABELS = {"ftz-to-ftz": "江苏自贸试验区片区之间", "ftz-to-other": "江苏自贸试验区 → 其他载体",
+                    "other-to-ftz": "其他载体 → 江苏自贸试验区（反向复制）", "other-to-other": "其他载体之间"}
+DIRECTIONS_NOTE = "“其他载体”指江苏自贸试验区及其片区以外的所有载体，包括省外的自贸试验区。"
 # upper bounds (days) of the time-to-adopt bins, and their labels
 DAY_BINS = ((90, "3个月内"), (180, "3–6个月"), (365, "6–12个月"), (730, "1–2年"), (1095, "2–3年"),
             (None, "3年以上"))
@@ -45,7 +47,7 @@ def stats_pages(site: Site) -> Iterator[tuple[str, str]]:
     totals = corpus_totals(site.corpus)
     areas = area_stats(site.corpus)
     yield links.STATS, site.render("stats.md.j2", links.STATS, title="统计", totals=totals, areas=areas,
-        direction_labels=DIRECTION_LABELS, duration_note=DURATION_NOTE_ZH,
+        direction_labels=DIRECTION_LABELS, directions_note=DIRECTIONS_NOTE, duration_note=DURATION_NOTE_ZH,
         per_year=[year_chart(area) for area in areas if area.by_year],
         curves=curve_chart(totals, areas), durations=duration_chart(site), directions=direction_chart(totals))
 
@@ -72,8 +74,9 @@ def year_chart(stats: CarrierStats) -> Chart:
     if undated:
         note = "日期不明未计入图中：" + "，".join(f"{name} {undated.get(key, 0)}" for key, name in columns)
         rows.append(["日期不明", *(undated.get(key, 0) for key, _ in columns)])
-    return Chart(title, svg.bar_chart(title, years, series), svg.data_table(f"{title}（数据）", ["年份", *[
-        name for _, name in columns]], rows), note, empty=_empty(series))
+    table = svg.data_table(f"{title}（数据）", ["年份", *[name for _, name in columns]], rows)
+    return Chart(title, svg.responsive(lambda layout: svg.bar_chart(title, years, series, layout)), table, note,
+                 empty=_empty(series))
 
 
 def _month_axis(curves: Sequence[Curve]) -> list[str]:
@@ -107,7 +110,8 @@ def curve_chart(totals: CorpusTotals, areas: Sequence[CarrierStats]) -> Chart:
     rows = [[name, curve.points[-1].count if curve.points else 0, curve.undated] for name, curve in named]
     table = svg.data_table(f"{title}（数据）", ["曲线", "截至最后一月累计", "日期不明未计入"], rows)
     years = [m[:4] if m.endswith("-01") or i == 0 else "" for i, m in enumerate(axis)]
-    return Chart(title, svg.line_chart(title, years, series), table, empty=_empty(series))
+    return Chart(title, svg.responsive(lambda layout: svg.line_chart(title, years, series, layout)), table,
+                 empty=_empty(series))
 
 
 def adoption_days(site: Site) -> list[int]:
@@ -128,7 +132,8 @@ def duration_chart(site: Site) -> Chart:
     title = "从首创到复制所用时间（按复制记录计）"
     series = [svg.Series("复制记录数", [counts[n] for n in names])]
     table = svg.data_table(f"{title}（数据）", ["用时", "复制记录数"], [[n, counts[n]] for n in names])
-    return Chart(title, svg.bar_chart(title, names, series), table, DURATION_NOTE_ZH, empty=_empty(series))
+    return Chart(title, svg.responsive(lambda layout: svg.hbar_chart(title, names, series, layout)), table,
+                 DURATION_NOTE_ZH, empty=_empty(series))
 
 
 def direction_chart(totals: CorpusTotals) -> Chart:
@@ -137,4 +142,5 @@ def direction_chart(totals: CorpusTotals) -> Chart:
     series = [svg.Series("复制数", [totals.directions.get(d, 0) for d in DIRECTIONS])]
     table = svg.data_table(f"{title}（数据）", ["方向", "复制数"],
                            [[DIRECTION_LABELS[d], totals.directions.get(d, 0)] for d in DIRECTIONS])
-    return Chart(title, svg.bar_chart(title, names, series), table, empty=_empty(series))
+    return Chart(title, svg.responsive(lambda layout: svg.hbar_chart(title, names, series, layout)), table,
+                 empty=_empty(series))
