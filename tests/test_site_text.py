@@ -48,8 +48,14 @@ def test_no_element_carries_an_event_handler_or_unsafe_href(source):
 def test_images_become_links_and_safe_links_survive():
     html = str(text.markdown_html("见![示意图](https://example.org/a.png)和[文件](https://example.org/doc?a=1&b=2)"))
     assert "<img" not in html
-    assert '<a href="https://example.org/a.png">[示意图]</a>' in html
-    assert '<a href="https://example.org/doc?a=1&amp;b=2">文件</a>' in html
+    external = 'class="ftz-ext" href="{}" rel="noopener noreferrer" title="{}"'.format
+    assert f'<a {external("https://example.org/a.png", text.EXTERNAL_TITLE)}>[示意图]</a>' in html
+    assert f'<a {external("https://example.org/doc?a=1&amp;b=2", text.EXTERNAL_TITLE)}>文件</a>' in html
+
+
+def test_links_to_other_sites_say_they_leave_the_intranet_and_mail_links_do_not():
+    html = str(text.markdown_html("[文件](https://example.org/x) 或 <mailto:a@example.org>"))
+    assert html.count('class="ftz-ext"') == 1 and "外部网站" in html
 
 
 def test_markdown_structure_is_kept():

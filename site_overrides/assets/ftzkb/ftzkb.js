@@ -208,9 +208,96 @@
     });
   }
 
+  /* --- search results: whole words highlighted --------------------------------------------
+     The browser index holds Chinese text cut into words (多式​联运, with zero-width spaces),
+     and Material marks only the pieces its index knows (多式). Each result's texts are redrawn
+     with every word of the query marked whole, and its link asks the page to highlight the
+     same words. The pinyin line a page carries for the index (ftz-pinyin, ending in U+2063)
+     is taken out of the results. */
+
+  var CUT = /\u200b/g;
+  var PINYIN_MARK = "\u2063";
+
+  function queryWords(query) {
+    return query.replace(/["'+\-*~^:]/g, " ").split(/\s+/).filter(function (word) {
+      return word && !/^(AND|OR|NOT)$/.test(word);
+    });
+  }
+
+  function marked(text, words) {
+    var lower = text.toLowerCase(), spans = [];
+    words.forEach(function (word) {
+      var w = word.toLowerCase(), at = lower.indexOf(w);
+      while (at >= 0) { spans.push([at, at + w.length]); at = lower.indexOf(w, at + w.length); }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0]; });
+    var html = "", done = 0;
+    spans.forEach(function (span) {
+      if (span[0] < done) { if (span[1] > done) { html += "<mark>" + esc(text.slice(done, span[1])) + "</mark>"; done = span[1]; } return; }
+      html += esc(text.slice(done, span[0])) + "<mark>" + esc(text.slice(span[0], span[1])) + "</mark>";
+      done = span[1];
+    });
+    return html + esc(text.slice(done));
+  }
+
+  function markResult(link, words) {
+    link.setAttribute("data-ftz-marked", "");
+    var url = new URL(link.href);
+    if (url.searchParams.has("h")) {
+      /* pinyin is not in the page's text: nothing to highlight there */
+      var han = words.filter(function (word) { return /[^\x00-\x7f]/.test(word); });
+      if (han.length) url.searchParams.set("h", han.join(" ")); else url.searchParams.delete("h");
+      link.href = url.toString();
+    }
+    link.querySelectorAll("h1, h2, p, li, .md-tag").forEach(function (element) {
+      if (element.textContent.indexOf(PINYIN_MARK) >= 0) { element.remove(); return; }
+      if (element.querySelector("code, a, img")) return;
+      element.innerHTML = marked(element.textContent.replace(CUT, ""), words);
+    });
+    /* the page's own result repeats its title as loose text before the first paragraph */
+    link.querySelectorAll("article").forEach(function (article) {
+      Array.prototype.slice.call(article.childNodes).forEach(function (node) {
+        if (node.nodeType === 3) node.remove();
+        else if (node.tagName === "MARK" && !node.closest("h1, h2, p, li, .md-tag")) node.remove();
+      });
+    });
+  }
+
+  function wholeWordResults() {
+    var input = document.querySelector("input.md-search__input");
+    var list = document.querySelector(".md-search-result__list");
+    if (!input || !list) return;
+    var queued = false;
+    new MutationObserver(function () {
+      if (queued) return;
+      queued = true;
+      window.requestAnimationFrame(function () {
+        queued = false;
+        var words = queryWords(input.value);
+        if (!words.length) return;
+        list.querySelectorAll("a.md-search-result__link:not([data-ftz-marked])").forEach(function (link) {
+          markResult(link, words);
+        });
+      });
+    }).observe(list, { childList: true, subtree: true });
+  }
+
+  /* --- print: the page's own address at its end -------------------------------------------- */
+
+  function printAddress() {
+    var article = document.querySelector("article.md-content__inner");
+    if (!article) return;
+    var line = document.createElement("p");
+    line.className = "ftz-print-url";
+    line.textContent = "本页地址：" + window.location.href.split("#")[0];
+    article.appendChild(line);
+  }
+
   function start() {
+    printAddress();
     document.querySelectorAll(".ftz-table-wrap:not(.ftz-flow)").forEach(stackTable);
     searchOnInput();
+    wholeWordResults();
     document.querySelectorAll(".ftz-matrix[data-src]").forEach(startMatrix);
     document.querySelectorAll("input.ftz-filter[data-filter-target]").forEach(startFilter);
   }

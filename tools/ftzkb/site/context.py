@@ -26,6 +26,7 @@ from ftzkb.replication import (
 )
 from ftzkb.replication.core import index_of, primary_type, sort_date
 from ftzkb.replication.lineage import CaseLink, Lineage
+from ftzkb.search.pinyin import pinyin_tokens
 from ftzkb.site import links
 from ftzkb.site.html import Html
 from ftzkb.site.links import Linker
@@ -223,6 +224,15 @@ class Site:
     def text_search_attr(self) -> Markup:
         """Marks a case's long texts as left out of the search index on a large site."""
         return Markup("") if self.full_text_search else Markup(" data-search-exclude")
+
+    def pinyin(self, titles: list[str], words: Iterable[str]) -> str:
+        """Pinyin and initials for the browser search (`duoshilianyun`, `dsly` find 多式联运), as
+        `ftzkb search` indexes them: every suffix of a title's Han runs on a site small enough for
+        full-text search, only whole runs and tags beyond (each suffix costs index size)."""
+        if not self.full_text_search:
+            words, titles = [*titles, *words], []
+        full, initials = pinyin_tokens(titles, words)
+        return " ".join(dict.fromkeys([*initials, *full]))
 
     @property
     def public(self) -> bool:

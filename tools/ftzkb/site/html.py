@@ -14,7 +14,7 @@ from ftzkb import dates
 from ftzkb.load.model import INTERNAL, Source, Text
 from ftzkb.site.links import Linker
 from ftzkb.site.templating import STATUS_MARKS, batch_name, safe_href
-from ftzkb.site.text import markdown_html
+from ftzkb.site.text import EXTERNAL_TITLE, markdown_html
 from ftzkb.vocab import label
 
 INTERNAL_BADGE = Markup('<span class="ftz-badge ftz-badge--internal" title="内部：公开版不含此项">内部</span>')
@@ -115,7 +115,8 @@ class Html:
         safe = safe_href(href)
         if safe is None:
             return escape(caption)
-        return Markup(f'<a href="{escape(safe)}" rel="noopener noreferrer">{escape(caption)}</a>')
+        return Markup(f'<a class="ftz-ext" href="{escape(safe)}" rel="noopener noreferrer" '
+                      f'title="{EXTERNAL_TITLE}">{escape(caption)}</a>')
 
     def source(self, source: Source) -> Markup:
         parts = [self.url(source.url, source.title)]

@@ -23,7 +23,8 @@ _PLACEHOLDER_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # Markdown'
 # Anything Markdown could turn into markup; text without it is rendered by the fast path.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&#!|~]|^\s*(?:[-+*>=]|\d+[.)])|^ {4}|^\t|[ \t]$|https?://|www\.",
                               re.MULTILINE)
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class", "rel"}, "ol": {"start"}}
+EXTERNAL_TITLE = "外部网站：在内网中可能打不开"
 _META_REPLACEMENTS = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "\n": " ", "\r": " "})
 
 
@@ -48,13 +49,17 @@ def _image_to_link(element: etree.Element) -> None:
     element.text = f"[{alt}]"
     if SAFE_HREF.match(src):
         element.set("href", src)
+    _check_link(element)
 
 
 def _check_link(element: etree.Element) -> None:
     href = element.get("href", "")
+    element.attrib.pop("class", None)
     if not SAFE_HREF.match(href):
         element.attrib.pop("href", None)
         element.tag = "span"
+    elif href.lower().startswith("http"):
+        element.attrib.update({"class": "ftz-ext", "title": EXTERNAL_TITLE, "rel": "noopener noreferrer"})
 
 
 class _SafeExtension(Extension):

@@ -53,7 +53,8 @@ def case_pages(site: Site) -> Iterator[tuple[str, str]]:
     for case in site.share(site.cases_sorted):
         page = case_page(case.id)
         yield page, site.render("case.md.j2", page, up=[("全部案例", links.CASES_INDEX)], case=case,
-                                view=case_view(site, case), title=case.title, search_tags=search_tags(case))
+                                view=case_view(site, case), title=case.title, search_tags=search_tags(case),
+                                pinyin=site.pinyin([case.title], case.tags))
         yield f"{links.API}/cases/{case.id}.json", dumps(case_document(site, case))
 
 
