@@ -123,7 +123,7 @@ def _y_axis(plot: _Plot, top: float, font: int) -> list[str]:
 
 def _legend(series: Sequence[Series], layout: Layout, left: float, top: float, swatch: str) -> tuple[list[str], float]:
     """Legend items in rows that wrap at the drawing's width; returns them and the height used."""
-    items, x, y, line = [], left, top + layout.font, layout.font * 1.6
+    items, x, y, line = [], left, top + layout.font * 1.2, layout.font * 1.6
     for i, s in enumerate(series):
         width = 22 + text_width(s.name, layout.font) + 14
         if x > left and x + width > layout.width - 4:
@@ -163,9 +163,14 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], l
     step = _thinned(len(categories), group, max((text_width(n, font) for n in categories), default=0))
     for c, name in enumerate(categories):
         if c % step == 0:
-            body.append(_text(plot.left + (c + 0.5) * group, plot.bottom + font + 4, name, "middle"))
-    legend, used = _legend(series, layout, plot.left, plot.bottom + font * 2 + 4, "bar")
-    return _frame(layout, title, plot.bottom + font * 2 + 4 + used + 4, body + legend)
+            body.append(_text(plot.left + (c + 0.5) * group, _x_label_y(plot, font), name, "middle"))
+    legend, used = _legend(series, layout, plot.left, _x_label_y(plot, font) + font * 0.6, "bar")
+    return _frame(layout, title, _x_label_y(plot, font) + font * 0.6 + used + 4, body + legend)
+
+
+def _x_label_y(plot: _Plot, font: int) -> float:
+    """The baseline of x labels: low enough that their boxes clear the lowest y tick label."""
+    return plot.bottom + font * 1.4 + 4
 
 
 def _bar(plot: _Plot, x: float, width: float, value: float, top: float, i: int, what: str, font: int) -> list[str]:
@@ -235,9 +240,9 @@ def line_chart(title: str, x_labels: Sequence[str], series: Sequence[Series], la
     slot = (plot.width / max(1, len(labelled) - 1)) if len(labelled) > 1 else plot.width
     every = _thinned(len(labelled), slot, max((text_width(x_labels[j], font) for j in labelled), default=0))
     for j in labelled[::every]:
-        body.append(_text(x_of(j), plot.bottom + font + 4, x_labels[j], "middle"))
-    legend, used = _legend(series, layout, plot.left, plot.bottom + font * 2 + 4, "line")
-    return _frame(layout, title, plot.bottom + font * 2 + 4 + used + 4, body + legend)
+        body.append(_text(x_of(j), _x_label_y(plot, font), x_labels[j], "middle"))
+    legend, used = _legend(series, layout, plot.left, _x_label_y(plot, font) + font * 0.6, "line")
+    return _frame(layout, title, _x_label_y(plot, font) + font * 0.6 + used + 4, body + legend)
 
 
 def _end_labels(series: Sequence[Series], plot: _Plot, top: float, font: int) -> list[str]:
@@ -246,8 +251,8 @@ def _end_labels(series: Sequence[Series], plot: _Plot, top: float, font: int) ->
                     for s in series if s.values)
     placed: list[tuple[float, str]] = []
     for y, text in wanted:
-        if placed and y < placed[-1][0] + font + 1:
-            y = placed[-1][0] + font + 1
+        if placed and y < placed[-1][0] + font * 1.3:  # a line of text is about 1.2 em high
+            y = placed[-1][0] + font * 1.3
         placed.append((y, text))
     return [_text(plot.left + plot.width + 6, y, text) for y, text in placed]
 
