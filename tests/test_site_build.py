@@ -185,3 +185,16 @@ def test_build_command_builds_and_reports_in_json(tmp_path):
     result = _run("build", "--root", str(corpus), "--out", str(tmp_path / "out"), "--format", "json")
     assert result.exit_code == 0, result.output
     assert '"pages":' in result.output and (tmp_path / "out" / "cases" / "a.html").exists()
+
+
+def test_a_demo_built_from_synthetic_data_carries_a_banner_on_every_page(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a")})
+    (corpus / "SYNTHETIC").write_text("ftzkb synth\n", "utf-8")
+    build_site(corpus, "public", tmp_path / "demo")
+    pages = sorted((tmp_path / "demo").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text("utf-8")
+        assert "演示数据（合成），非真实案例" in html, page
+        if page.name != "404.html":
+            assert re.search(r"<title>[^<]*演示数据（合成），非真实案例", html), page

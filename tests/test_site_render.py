@@ -209,3 +209,21 @@ def test_big_blocks_are_deferred_and_put_back_unchanged(files):
     assert any("ftz-adoptions" in block for block in blocks)
     restored = defer.put_back(skeleton, blocks)
     assert restored == page.replace(defer.DEFER_START + "\n", "").replace("\n" + defer.DEFER_END, "")
+
+
+def test_a_demo_site_says_so_in_every_download_and_api_document(corpus):
+    demo = render_site(corpus, audience="public", data_version="x", build_date=WHEN, synthetic=True)
+    notice = "演示数据（合成），非真实案例"
+    documents = [path for path in demo if path.endswith(".json")]
+    assert documents and [p for p in documents if notice not in text_of(demo, p)] == []
+    assert json.loads(demo["api/v1/index.json"])["notice"] == notice
+    assert all(item["notice"] == notice for item in json.loads(demo["api/v1/cases/index.json"]))
+    for name in ("cases", "carriers", "adoptions"):
+        assert text_of(demo, f"downloads/{name}.csv").startswith("\ufeff数据性质,")
+        with zipfile.ZipFile(io.BytesIO(demo[f"downloads/{name}.xlsx"])) as book:
+            assert any(notice in book.read(member).decode() for member in book.namelist())
+    with zipfile.ZipFile(io.BytesIO(demo["downloads/matrix.xlsx"])) as book:
+        assert "说明" in book.read("xl/workbook.xml").decode()
+    assert notice in demo["feed.xml"]
+    plain = render_site(corpus, audience="public", data_version="x", build_date=WHEN)
+    assert [p for p, content in plain.items() if isinstance(content, str) and notice in content] == []

@@ -18,8 +18,10 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from ftzkb.paths import default_corpus_root
+from ftzkb.site.context import SYNTHETIC_NOTICE
 from ftzkb.site.defer import put_back, take_out
-from ftzkb.site.generate import AudienceError, SiteDataError, audience_from_env, generate
+from ftzkb.site.generate import AudienceError, SiteDataError, audience_from_env, generate, is_synthetic
 
 _deferred: dict[str, list[str]] = {}  # page source path -> its deferred HTML blocks
 _spill: list[str] = []  # temporary directories holding generated files until they are copied
@@ -30,6 +32,10 @@ def on_config(config):
         config.extra["ftzkb_audience"] = audience_from_env()  # the theme shows a banner on internal builds
     except AudienceError as exc:
         raise PluginError(str(exc)) from None
+    # A demo built from `ftzkb synth` output says so in a banner on every page and in every title.
+    config.extra["ftzkb_synthetic"] = is_synthetic(default_corpus_root())
+    if config.extra["ftzkb_synthetic"]:
+        config.site_name = f"【{SYNTHETIC_NOTICE}】{config.site_name}"
     return config
 
 

@@ -83,6 +83,94 @@ def serve_command(audience: str, addr: str, root: Path | None) -> None:
     serve_site(_checked_root(corpus_root(root)), audience, addr)
 
 
+@command.command("publish", epilog="""\b
+示例 / Examples:
+  ftzkb site publish                         公开版站点打包为 dist/ftzkb-site-<数据版本>.tar.gz
+  ftzkb site publish --out /srv/releases --archive zip
+\b
+退出码 / exit codes: 0 已发布 published, 1 数据或构建错误 data or build errors,
+  2 拒绝发布 refused（合成数据、未提交的改动、不在 git 中、同名文件已存在 synthetic, uncommitted, not in git, exists）
+""")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="存放发布包的目录（默认仓库下的 dist/） / directory for the archive (default: dist/)")
+@click.option("--archive", "archive_format", type=click.Choice(["tar.gz", "zip"]), default="tar.gz",
+              show_default=True, help="发布包格式 / archive format")
+@format_option("text", "json")
+@root_option
+def publish_command(out: Path | None, archive_format: str, fmt: str, root: Path | None) -> None:
+    """把公开版站点打包为带清单（manifest.json）的发布包，供服务器部署。
+
+    Build the public site into a versioned archive with a manifest, for a server operator.
+    """
+    from ftzkb.site.mkdocs_build import BuildFailed
+    from ftzkb.site.publish import PublishRefused, publish
+
+    root = _checked_root(corpus_root(root))
+    out = Path(out) if out else REPO_ROOT / "dist"
+    if out == REPO_ROOT / "dist":
+        out.mkdir(exist_ok=True)
+    try:
+        release = publish(root, out, archive_format)
+    except PublishRefused as exc:
+        fail(exc.zh, exc.en, code=2)
+    except BuildFailed as exc:
+        fail(f"站点构建失败：\n{exc}", f"site build failed:\n{exc}", code=1)
+    manifest = release.manifest
+    if fmt == "json":
+        echo_json({"archive": str(release.archive), **{k: manifest[k] for k in
+                                                        ("data_version", "commit", "build_date", "counts")}})
+        return
+    counts = manifest["counts"]
+    click.echo(pick(f"已发布：{release.archive}\n数据版本 {manifest['data_version']}（提交 {manifest['commit']}，"
+                    f"{manifest['build_date'][:10]}），{counts['cases']} 个案例，{counts['files']} 个文件",
+                    f"published: {release.archive}\ndata version {manifest['data_version']} (commit "
+                    f"{manifest['commit']}, {manifest['build_date'][:10]}), {counts['cases']} cases, "
+                    f"{counts['files']} files"))
+
+
+@command.command("verify", epilog="""\b
+示例 / Examples:
+  ftzkb site verify dist/ftzkb-site-1a2b3c4d5e6f.tar.gz
+  ftzkb site verify /var/www/kb               检查服务器上解开的站点
+\b
+退出码 / exit codes: 0 与清单一致 matches its manifest, 1 有差异或发布包损坏 differs or damaged, 2 用法错误 usage
+""")
+@click.argument("path", type=click.Path(path_type=Path))
+@format_option("text", "json")
+def verify_command(path: Path, fmt: str) -> None:
+    """按清单（manifest.json）检查发布包或部署的站点：缺少、改动、多出的文件。
+
+    Check an archive or a deployed copy against its manifest: missing, changed and extra files.
+    """
+    from ftzkb.site.publish import verify
+
+    try:
+        verdict = verify(path)
+    except FileNotFoundError:
+        fail(f"{path} 不存在", f"{path} does not exist", code=2)
+    if fmt == "json":
+        echo_json(verdict.as_dict())
+    else:
+        click.echo(_verdict_text(verdict, path))
+    raise SystemExit(0 if verdict.ok else 1)
+
+
+def _verdict_text(verdict, path: Path) -> str:
+    lines = [pick(zh, en) for zh, en in verdict.problems]
+    for names, zh, en in ((verdict.missing, "缺少", "missing"), (verdict.changed, "已改动", "changed"),
+                          (verdict.extra, "清单中没有", "not in the manifest")):
+        lines += [pick(f"{zh}：{name}", f"{en}: {name}") for name in names]
+    if verdict.manifest:
+        about = verdict.manifest
+        head = pick(f"{path}：数据版本 {about.get('data_version')}（提交 {about.get('commit')}，构建于 "
+                    f"{str(about.get('build_date'))[:10]}）", f"{path}: data version {about.get('data_version')} "
+                    f"(commit {about.get('commit')}, built {str(about.get('build_date'))[:10]})")
+        lines.insert(0, head)
+    lines.append(pick("与清单一致" if verdict.ok else f"与清单不一致：{len(lines) - 1} 处",
+                      "matches its manifest" if verdict.ok else "differs from its manifest"))
+    return "\n".join(lines)
+
+
 def _checked_root(root: Path) -> Path:
     if not (root / CASES_DIRNAME).is_dir():
         fail(f"{root} 不是语料目录（没有 {CASES_DIRNAME}/）", f"{root} is not a corpus directory (no {CASES_DIRNAME}/)",

@@ -43,6 +43,7 @@ SITE_TITLE_EN = "Jiangsu FTZ Institutional Innovation Knowledge Base"
 # outcomes); beyond it only titles, summaries and tags, so that the index a browser loads stays
 # small enough for a first result within about a second (a 5,000-case site).
 FULL_TEXT_SEARCH_MAX_CASES = 1000
+SYNTHETIC_NOTICE = "演示数据（合成），非真实案例"
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Site:
     data_version: str
     build_date: dt.datetime
     history: Mapping[str, FileHistory] = field(default_factory=dict)
+    synthetic: bool = False  # built from `ftzkb synth` output: every page and file says so
     shard: tuple[int, int] = (0, 1)  # (this process, processes): who renders which record pages
     memo: dict[tuple, object] = field(default_factory=dict, repr=False)
     html_cache: dict = field(default_factory=dict, repr=False)
@@ -233,6 +235,11 @@ class Site:
             words, titles = [*titles, *words], []
         full, initials = pinyin_tokens(titles, words)
         return " ".join(dict.fromkeys([*initials, *full]))
+
+    @property
+    def notice(self) -> str | None:
+        """What every page, download and API document of a demo site says about itself."""
+        return SYNTHETIC_NOTICE if self.synthetic else None
 
     @property
     def public(self) -> bool:

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ftzkb.bench.synth import MARKER as SYNTHETIC_MARKER
 from ftzkb.diagnostics import ERROR, Diagnostic
 from ftzkb.load.audience import AUDIENCES
 from ftzkb.load.loader import load_corpus
@@ -46,6 +47,11 @@ class Generated:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
+def is_synthetic(root: Path) -> bool:
+    """A corpus that `ftzkb synth` wrote (it leaves a SYNTHETIC marker beside cases/)."""
+    return (Path(root) / SYNTHETIC_MARKER).exists()
+
+
 def audience_from_env() -> str:
     audience = os.environ.get(AUDIENCE_ENV, PUBLIC) or PUBLIC
     if audience not in AUDIENCES:
@@ -64,7 +70,7 @@ def generate(root: Path | None = None, audience: str | None = None, spill: Path 
         raise SiteDataError(errors)
     version = data_version(root, loaded.corpus)
     site = make_site(loaded.corpus, audience=audience, data_version=version.label, build_date=version.date,
-                     history=case_history(root))
+                     history=case_history(root), synthetic=is_synthetic(root))
     warnings = [d for d in loaded.diagnostics if d.severity != ERROR]
     del loaded
     if spill is None:

@@ -36,10 +36,11 @@ ALL_PRODUCERS = SITE_PRODUCERS + RECORD_PRODUCERS + FILE_PRODUCERS
 
 
 def make_site(corpus: Corpus, *, audience: str = "public", data_version: str = "unknown",
-              build_date: dt.datetime = EPOCH, history: Mapping[str, FileHistory] | None = None) -> Site:
+              build_date: dt.datetime = EPOCH, history: Mapping[str, FileHistory] | None = None,
+              synthetic: bool = False) -> Site:
     """A public site sees only public records (`ftzkb.audience`), so nothing internal can reach
     any page, index or download made from it."""
-    return Site(audience_view(corpus, audience), audience, data_version, build_date, history or {})
+    return Site(audience_view(corpus, audience), audience, data_version, build_date, history or {}, synthetic)
 
 
 def produce(site: Site, producers: Iterable[Producer]) -> Iterator[tuple[str, str | bytes]]:
@@ -48,9 +49,11 @@ def produce(site: Site, producers: Iterable[Producer]) -> Iterator[tuple[str, st
 
 
 def render_site(corpus: Corpus, *, audience: str = "public", data_version: str = "unknown",
-                build_date: dt.datetime = EPOCH, history: Mapping[str, FileHistory] | None = None) -> SiteFiles:
+                build_date: dt.datetime = EPOCH, history: Mapping[str, FileHistory] | None = None,
+                synthetic: bool = False) -> SiteFiles:
     """Path -> content for every generated file."""
-    site = make_site(corpus, audience=audience, data_version=data_version, build_date=build_date, history=history)
+    site = make_site(corpus, audience=audience, data_version=data_version, build_date=build_date, history=history,
+                     synthetic=synthetic)
     files: SiteFiles = {}
     for path, content in produce(site, ALL_PRODUCERS):
         if path in files:

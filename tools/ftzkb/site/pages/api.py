@@ -19,21 +19,27 @@ API_VERSION = 1
 GAPS_IN_API = 100
 
 
-def dumps(data: Any) -> str:
+def dumps(data: Any, notice: str | None = None) -> str:
     """Compact: without indentation Python's JSON encoder runs in C, five times faster, and
-    browsers and `jq` lay the documents out for reading anyway."""
+    browsers and `jq` lay the documents out for reading anyway. A `notice` (a demo site's) goes
+    first into the document, or into every record of a list."""
+    if notice:
+        if isinstance(data, dict):
+            data = {"notice": notice, **data}
+        elif isinstance(data, list):
+            data = [{"notice": notice, **item} if isinstance(item, dict) else item for item in data]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def api_files(site: Site) -> Iterator[tuple[str, str]]:
     """The indexes; each case's and carrier's document is made with its page."""
     base = links.API
-    yield f"{base}/index.json", dumps(api_index(site))
-    yield f"{base}/cases/index.json", dumps([case_summary(site, c) for c in site.cases_sorted])
-    yield f"{base}/carriers/index.json", dumps([carrier_summary(site, c) for c in site.carriers_sorted])
-    yield f"{base}/batches.json", dumps([batch_document(site, key) for key in site.batches])
+    yield f"{base}/index.json", dumps(api_index(site), site.notice)
+    yield f"{base}/cases/index.json", dumps([case_summary(site, c) for c in site.cases_sorted], site.notice)
+    yield f"{base}/carriers/index.json", dumps([carrier_summary(site, c) for c in site.carriers_sorted], site.notice)
+    yield f"{base}/batches.json", dumps([batch_document(site, key) for key in site.batches], site.notice)
     yield f"{base}/vocab.json", dumps({name: {"title": v.title_zh, "values": list(v.values), "labels": v.labels}
-                                       for name, v in vocabularies().items()})
+                                       for name, v in vocabularies().items()}, site.notice)
 
 
 def api_index(site: Site) -> dict:

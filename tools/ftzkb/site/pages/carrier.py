@@ -48,7 +48,7 @@ def carrier_pages(site: Site) -> Iterator[tuple[str, str]]:
         yield page, site.render("carrier.md.j2", page, up=carrier_crumbs(carrier), carrier=carrier, view=view,
                                 title=carrier.name, gaps_shown=GAPS_SHOWN, list_shown=LIST_SHOWN,
                                 pinyin=site.pinyin([carrier.name], [carrier.short_name or ""]))
-        yield f"{links.API}/carriers/{carrier.id}.json", dumps(carrier_document(site, carrier, view.gaps))
+        yield f"{links.API}/carriers/{carrier.id}.json", dumps(carrier_document(site, carrier, view.gaps), site.notice)
 
 
 def carrier_crumbs(carrier: Carrier) -> list[tuple[str, str]]:

@@ -55,7 +55,7 @@ def case_pages(site: Site) -> Iterator[tuple[str, str]]:
         yield page, site.render("case.md.j2", page, up=[("全部案例", links.CASES_INDEX)], case=case,
                                 view=case_view(site, case), title=case.title, search_tags=search_tags(case),
                                 pinyin=site.pinyin([case.title], case.tags))
-        yield f"{links.API}/cases/{case.id}.json", dumps(case_document(site, case))
+        yield f"{links.API}/cases/{case.id}.json", dumps(case_document(site, case), site.notice)
 
 
 def case_view(site: Site, case: Case) -> CaseView:

@@ -30,6 +30,7 @@ TABLES = {
     "carriers": ("载体", export.CARRIER_COLUMNS, export.carrier_rows),
     "adoptions": ("复制推广记录", export.ADOPTION_COLUMNS, export.adoption_rows),
 }
+NOTICE_COLUMN = export.Column("notice", "数据性质", "about the data", 30)
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
@@ -38,16 +39,21 @@ def download_files(site: Site) -> Iterator[tuple[str, str | bytes]]:
     with tempfile.TemporaryDirectory(prefix="ftzkb-downloads-") as scratch:
         for name, (title, columns, rows_of) in TABLES.items():
             rows = rows_of(site.corpus, public_only=site.public, lang="zh")
+            if site.notice:  # a demo's tables say so in every row, whichever program reads them
+                columns = [NOTICE_COLUMN, *columns]
+                rows = [{"notice": site.notice, **row} for row in rows]
             made[f"{FOLDER}/{name}.csv"] = _csv(rows, columns, Path(scratch) / f"{name}.csv")
             if len(rows) <= XLSX_MAX_ROWS:
                 made[f"{FOLDER}/{name}.xlsx"] = _xlsx([export.Sheet(title, columns, rows)], Path(scratch),
                                                       site.build_date)
-            made[f"{FOLDER}/{name}.json"] = dumps(rows)
+            made[f"{FOLDER}/{name}.json"] = dumps(rows, site.notice)
         matrix = adoption_matrix(site.corpus)
         cells = len(matrix.rows) * max(1, len(matrix.carriers))
         if cells <= MATRIX_XLSX_MAX_CELLS:
             names = {c.id: c.display_name for c in site.corpus.carriers.values()}
             sheets = export.matrix_sheets(matrix, flow_matrix(site.corpus, "carrier"), lang="zh", carrier_names=names)
+            if site.notice:
+                sheets.insert(0, export.Sheet("说明", [NOTICE_COLUMN], [{"notice": site.notice}], freeze="A2"))
             made[f"{FOLDER}/matrix.xlsx"] = _xlsx(sheets, Path(scratch), site.build_date)
     yield from made.items()
     yield links.DOWNLOADS, site.render("downloads.md.j2", links.DOWNLOADS, title="下载与接口", tables=TABLES,

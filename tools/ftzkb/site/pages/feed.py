@@ -38,7 +38,7 @@ def atom_feed(site: Site) -> str:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _add(feed, "id", "urn:ftzkb:feed:cases")
-    _add(feed, "title", SITE_TITLE + "：案例更新")
+    _add(feed, "title", (f"【{site.notice}】" if site.notice else "") + SITE_TITLE + "：案例更新")
     _add(feed, "updated", _stamp(site.build_date, site.build_date))
     _add(feed, "link", rel="self", href=links.FEED)
     _add(feed, "link", rel="alternate", type="text/html", href=links.url_of(links.HOME))

@@ -6,7 +6,6 @@ The matrix page is a shell: its rows come from `api/v1/matrix.json` (a compact f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from ...replication import FTZ_TYPES, Flow, adoption_matrix, flow_matrix, is_ftz
@@ -15,6 +14,7 @@ from ...vocab import vocab
 from .. import links
 from ..context import Site
 from ..templating import batch_name
+from .api import dumps
 from .stats import DIRECTION_LABELS, DIRECTIONS_NOTE
 
 MATRIX_JSON = f"{links.API}/matrix.json"
@@ -23,7 +23,7 @@ FLOW_CARRIERS_SHOWN = 30  # per axis on the flow page; the rest is in the downlo
 
 def matrix_pages(site: Site) -> Iterator[tuple[str, str]]:
     data = matrix_data(site)
-    yield MATRIX_JSON, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    yield MATRIX_JSON, dumps(data, site.notice).rstrip("\n")
     link = site.linker(links.MATRIX)
     yield links.MATRIX, site.render("matrix.md.j2", links.MATRIX, title="复制推广矩阵", data=data,
                                     src=link.to(MATRIX_JSON), case_url=link.to(links.case_page("ID")),
