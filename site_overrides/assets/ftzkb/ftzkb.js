@@ -287,6 +287,12 @@
   function printAddress() {
     var article = document.querySelector("article.md-content__inner");
     if (!article) return;
+    document.querySelectorAll("[data-ftz-address]").forEach(function (slot) {
+      slot.textContent = window.location.href.split("#")[0];
+    });
+    document.querySelectorAll("[data-ftz-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
     var line = document.createElement("p");
     line.className = "ftz-print-url";
     line.textContent = "本页地址：" + window.location.href.split("#")[0];

@@ -13,12 +13,13 @@ from markupsafe import Markup
 
 from ftzkb import dates
 from ftzkb.collate import pinyin_key
-from ftzkb.load.model import Adoption, Carrier, Case, Corpus
+from ftzkb.load.model import Adoption, Carrier, CarrierFlow, Case, Corpus
 from ftzkb.replication import (
     ADOPTED,
     BatchInfo,
     BatchProgress,
     CarrierSummary,
+    TargetProgress,
     batch_progress,
     batches,
     carrier_overview,
@@ -67,7 +68,7 @@ class Site:
         """Build the shared lookups now (before the work is split between processes)."""
         for name in ("index", "batches", "overview", "overview_by_type", "cases_sorted", "carriers_sorted", "cases_by",
                      "carriers_by_type", "referenced_by", "superseded_from", "adoption_count", "children",
-                     "derived_from", "batch_keys"):
+                     "derived_from", "batch_keys", "flows_by_carrier", "targets_by_carrier"):
             getattr(self, name)
         return self
 
@@ -180,6 +181,25 @@ class Site:
         tree = lineage(alone, case.id)
         tree.derived = self.derived_from.get(case.id, [])
         return tree
+
+    @cached_property
+    def flows_by_carrier(self) -> dict[str, list[CarrierFlow]]:
+        """carrier id -> the carrier-level flows it is an end of (or whose file records them)."""
+        found: dict[str, list[CarrierFlow]] = defaultdict(list)
+        for flow in sorted(self.corpus.carrier_flows(), key=lambda f: (sort_date(f.date), f.recorded_in, f.index)):
+            for carrier_id in dict.fromkeys(c for c in (flow.source_carrier, flow.target_carrier, flow.recorded_in)
+                                            if c):
+                found[carrier_id].append(flow)
+        return found
+
+    @cached_property
+    def targets_by_carrier(self) -> dict[str, list[tuple[str, TargetProgress]]]:
+        """carrier id -> (batch key, its progress) for every batch that expects it to adopt cases."""
+        found: dict[str, list[tuple[str, TargetProgress]]] = defaultdict(list)
+        for key in self.batches:
+            for target in self.batch_progress(key).targets:
+                found[target.carrier_id].append((key, target))
+        return found
 
     # --- queries asked by more than one page or document, answered once --------------------
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ftzkb import dates
-from ftzkb.load.model import INTERNAL, Source, Text
+from ftzkb.load.model import INTERNAL, CarrierFlow, OutcomeFigure, Source, Text
 from ftzkb.site.links import Linker
 from ftzkb.site.templating import STATUS_MARKS, batch_name, safe_href
 from ftzkb.site.text import EXTERNAL_TITLE, markdown_html
@@ -132,6 +132,51 @@ class Html:
             parts.append(Markup('<span class="ftz-source-note">{}</span>').format(source.note))
         return Markup("").join(parts)
 
+    def flow_end(self, carrier_id: str | None, label: str | None) -> Markup:
+        """One end of a carrier-level flow: the carrier, or what the source calls it."""
+        return self.carrier(carrier_id) if carrier_id else escape(label or "（来源未写明）")
+
+    def flow(self, flow: CarrierFlow) -> Markup:
+        """A carrier-level flow as a sentence: who to whom, what, how many, when, on what evidence."""
+        kind = "计划" if flow.kind == "planned" else "来源报告"
+        count = ""
+        if flow.count is not None:
+            count = f"，{flow.count} 项" + {"at-least": "以上", "about": "左右"}.get(flow.qualifier, "")
+        parts = [Markup('<span class="ftz-flow-kind ftz-flow-kind--{}">{}</span>').format(flow.kind, kind),
+                 self.flow_end(flow.source_carrier, flow.source_label), Markup(" → "),
+                 self.flow_end(flow.target_carrier, flow.target_label),
+                 Markup("：{}{}").format(flow.subject, count),
+                 Markup('<span class="ftz-meta">{}</span>').format(dates.display(flow.date)),
+                 Markup('<span class="ftz-verify ftz-verify--{0}">{1}</span>').format(
+                     flow.verification, label("verification", flow.verification, "zh"))]
+        parts += [Markup('<span class="ftz-evidence">{}</span>').format(self.source(s)) for s in flow.evidence]
+        if flow.outcome_figures:
+            parts.append(Markup('<ul class="ftz-outcomes">{}</ul>').format(
+                Markup("").join(Markup("<li>{}</li>").format(self.outcome(f)) for f in flow.outcome_figures)))
+        if flow.note:
+            parts.append(self.text(flow.note))
+        return Markup("").join(parts)
+
+    def outcome(self, figure: OutcomeFigure) -> Markup:
+        """An outcome figure: what was measured, before → after (or the change), as of when, and its source."""
+        name = figure.label or label("outcome_metric", figure.metric, "zh")
+        unit = figure.unit or ""
+        values = []
+        if figure.before is not None and figure.after is not None:
+            values.append(f"{_figure(figure.before)}{unit} → {_figure(figure.after)}{unit}")
+        elif figure.after is not None:
+            values.append(f"{_figure(figure.after)}{unit}")
+        if figure.change_pct is not None:
+            more = {"at-least": "以上", "about": "左右"}.get(figure.qualifier, "")
+            values.append(f"{'减少' if figure.change_pct < 0 else '增加'} {_figure(abs(figure.change_pct))}%{more}")
+        parts = [Markup("<strong>{}</strong>：{}").format(name, "，".join(values) or "（来源未给数字）")]
+        if figure.as_of:
+            parts.append(Markup('<span class="ftz-meta">截至 {}</span>').format(dates.display(figure.as_of)))
+        parts.append(Markup('<span class="ftz-evidence">{}</span>').format(self.source(figure.source)))
+        if figure.note:
+            parts.append(self.text(figure.note))
+        return Markup("").join(parts)
+
     def lineage(self, nodes) -> Markup:
         """The replication tree (`replication.LineageNode`s) as nested lists."""
         items = []
@@ -150,6 +195,10 @@ class Html:
                 item.append(self.lineage(node.children))
             items.append(Markup("").join(item) + Markup("</li>"))
         return Markup('<ul class="ftz-tree">\n') + Markup("\n").join(items) + Markup("\n</ul>")
+
+
+def _figure(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 _STATUS_BADGES: dict[str | None, Markup] = {}

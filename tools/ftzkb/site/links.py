@@ -42,6 +42,10 @@ def vocab_page(vocabulary: str, value: str | None = None) -> str:
     return f"{VOCAB_FOLDERS[vocabulary]}/{value or 'index'}.md"
 
 
+def briefing_page(carrier_id: str) -> str:
+    return f"briefings/{carrier_id}.md"
+
+
 def batch_page(key: str) -> str:
     return f"batches/{key}.md"
 

@@ -104,4 +104,15 @@ def _batch_pages(site: Site) -> Iterator[tuple[str, str]]:
         up = [(CASE_VOCABULARIES["recognition_level"], links.vocab_page("recognition_level")),
               (vocab("recognition_level").label(info.level, "zh"), links.vocab_page("recognition_level", info.level))]
         yield _render(site, links.batch_page(key), "batch.md.j2", batch_name(key), up, info=info,
-                      progress=site.batch_progress(key))
+                      progress=site.batch_progress(key), reported=reported_for(site, info.level))
+
+
+# The reported figures that count what a batch of this level asks for.
+_LEVEL_METRICS = {"provincial-replication": "replicated-province", "national-replication": "replicated-nationwide"}
+
+
+def reported_for(site: Site, level: str) -> list[tuple[str, object]]:
+    """(carrier id, figure) for the figures sources report of replication at this batch's level."""
+    metric = _LEVEL_METRICS.get(level)
+    return [(carrier.id, figure) for carrier in site.carriers_sorted for figure in carrier.reported_figures
+            if figure.metric == metric]

@@ -1,13 +1,15 @@
-"""One page per carrier: the cases it originated, the cases it adopted, its gaps (eligible,
-not adopted yet, ranked as `ftzkb gaps` ranks them) and a comparison with its peers."""
+"""One page per carrier: the cases it originated, the cases it adopted (with the history of its
+periods), its gaps (eligible, not adopted yet, ranked as `ftzkb gaps` ranks them), its batch
+progress, the replication flows sources report without naming cases, the outcome figures of its
+adoptions and a comparison with its peers; and its briefing for print (打印简报, A4)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ftzkb.load.model import Adoption, Carrier, Case
-from ftzkb.replication import CarrierStats, CarrierSummary, GapReport, carrier_stats, gaps
+from ftzkb.load.model import Adoption, Carrier, CarrierFlow, Case, OutcomeFigure
+from ftzkb.replication import CarrierStats, CarrierSummary, GapReport, TargetProgress, carrier_stats, gaps
 from ftzkb.replication.core import primary_type, sort_date
 from ftzkb.site import links
 from ftzkb.site.context import Site
@@ -18,6 +20,24 @@ from ftzkb.vocab import label
 GAPS_SHOWN = 50
 PEERS_SHOWN = 20
 LIST_SHOWN = 100  # cases originated or adopted listed on the page; all of them are in its JSON and the downloads
+# The briefing fits a few A4 pages: it lists this many of each (the page says how many there are in all).
+BRIEF_LIST = 20
+BRIEF_GAPS = 10
+BRIEF_PEERS = 8
+
+
+@dataclass
+class AdoptedCase:
+    case: Case
+    record: Adoption  # the current period
+    periods: list[Adoption]  # all of this carrier's periods for the case, oldest first
+
+
+@dataclass
+class Outcome:
+    case: Case
+    record: Adoption
+    figure: OutcomeFigure
 
 
 @dataclass
@@ -35,8 +55,24 @@ class CarrierView:
     stats: CarrierStats
     gaps: GapReport
     originated: list[Case]
-    adopted: list[tuple[Case, Adoption]]  # newest first
+    adopted: list[AdoptedCase]  # newest first
     peers: PeerTable
+    flows: list[CarrierFlow]  # reported or planned replication between carriers, naming no case
+    targets: list[tuple[str, TargetProgress]]  # (batch key, its progress here) for the batches that expect it
+    outcomes: list[Outcome]
+
+    @property
+    def mandated_gaps(self) -> list:
+        return [g for g in self.gaps.gaps if g.mandated_by]
+
+    @property
+    def best_gaps(self) -> list:
+        return [g for g in self.gaps.gaps if not g.mandated_by]
+
+    @property
+    def has_records(self) -> bool:
+        """Whether any adoption record (case by case) involves this carrier, either way."""
+        return bool(self.adopted) or self.stats.outward > 0
 
 
 def carrier_pages(site: Site) -> Iterator[tuple[str, str]]:
@@ -48,6 +84,10 @@ def carrier_pages(site: Site) -> Iterator[tuple[str, str]]:
         yield page, site.render("carrier.md.j2", page, up=carrier_crumbs(carrier), carrier=carrier, view=view,
                                 title=carrier.name, gaps_shown=GAPS_SHOWN, list_shown=LIST_SHOWN,
                                 pinyin=site.pinyin([carrier.name], [carrier.short_name or ""]))
+        brief = links.briefing_page(carrier.id)
+        yield brief, site.render("briefing.md.j2", brief, up=[*carrier_crumbs(carrier), (carrier.name, page)],
+                                 carrier=carrier, view=view, title=f"{carrier.name}：打印简报", shown=BRIEF_LIST,
+                                 gaps_shown=BRIEF_GAPS, peers_shown=BRIEF_PEERS)
         yield f"{links.API}/carriers/{carrier.id}.json", dumps(carrier_document(site, carrier, view.gaps), site.notice)
 
 
@@ -58,13 +98,22 @@ def carrier_crumbs(carrier: Carrier) -> list[tuple[str, str]]:
 
 
 def carrier_view(site: Site, carrier: Carrier) -> CarrierView:
-    adopted = sorted(site.index.adopted_by.get(carrier.id, []), key=lambda item: (sort_date(item[1].date), item[0].id),
+    current = sorted(site.index.adopted_by.get(carrier.id, []), key=lambda item: (sort_date(item[1].date), item[0].id),
                      reverse=True)
+    adopted = [AdoptedCase(case, record, periods_of(case, carrier.id)) for case, record in current]
     originated = sorted(site.index.originated_by.get(carrier.id, []), key=lambda c: (sort_date(c.started), c.id),
                         reverse=True)
     described = gaps(site.corpus, carrier.id, limit=max(GAPS_SHOWN, GAPS_IN_API))
+    outcomes = [Outcome(item.case, period, figure) for item in adopted for period in item.periods
+                for figure in period.outcome_figures]
     return CarrierView(carrier, carrier_stats(site.corpus, carrier.id), described, originated, adopted,
-                       peer_table(site, carrier))
+                       peer_table(site, carrier), site.flows_by_carrier.get(carrier.id, []),
+                       site.targets_by_carrier.get(carrier.id, []), outcomes)
+
+
+def periods_of(case: Case, carrier_id: str) -> list[Adoption]:
+    """A carrier's records of one case, oldest first: the history of its periods."""
+    return sorted((r for r in case.adoptions if r.carrier == carrier_id), key=lambda r: (sort_date(r.date), r.index))
 
 
 def peer_table(site: Site, carrier: Carrier) -> PeerTable:

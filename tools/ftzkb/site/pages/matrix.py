@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...replication import FTZ_TYPES, Flow, adoption_matrix, flow_matrix, is_ftz
-from ...replication.core import primary_type
+from ...replication.core import primary_type, sort_date
 from ...vocab import vocab
 from .. import links
 from ..context import Site
@@ -81,7 +81,12 @@ def flow_pages(site: Site) -> Iterator[tuple[str, str]]:
     origins, adopters = _busiest(by_carrier)
     yield links.FLOW, site.render("flow.md.j2", links.FLOW, title="流向矩阵", by_type=by_type, by_carrier=by_carrier,
         origins=origins, adopters=adopters, shown=FLOW_CARRIERS_SHOWN, direction_labels=DIRECTION_LABELS,
-        directions_note=DIRECTIONS_NOTE)
+        directions_note=DIRECTIONS_NOTE, flows=reported_flows(site))
+
+
+def reported_flows(site: Site) -> list:
+    """Every carrier-level flow, by date."""
+    return sorted(site.corpus.carrier_flows(), key=lambda f: (sort_date(f.date), f.recorded_in, f.index))
 
 
 def _busiest(flow: Flow) -> tuple[list[str], list[str]]:

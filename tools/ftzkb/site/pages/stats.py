@@ -49,7 +49,8 @@ def stats_pages(site: Site) -> Iterator[tuple[str, str]]:
     yield links.STATS, site.render("stats.md.j2", links.STATS, title="统计", totals=totals, areas=areas,
         direction_labels=DIRECTION_LABELS, directions_note=DIRECTIONS_NOTE, duration_note=DURATION_NOTE_ZH,
         per_year=[year_chart(area) for area in areas if area.by_year],
-        curves=curve_chart(totals, areas), durations=duration_chart(site), directions=direction_chart(totals))
+        curves=curve_chart(totals, areas), durations=duration_chart(site), directions=direction_chart(totals),
+        flows=site.corpus.carrier_flows())
 
 
 def _empty(series: Sequence[svg.Series]) -> bool:
