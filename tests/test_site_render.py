@@ -227,3 +227,116 @@ def test_a_demo_site_says_so_in_every_download_and_api_document(corpus):
     assert notice in demo["feed.xml"]
     plain = render_site(corpus, audience="public", data_version="x", build_date=WHEN)
     assert [p for p, content in plain.items() if isinstance(content, str) and notice in content] == []
+
+
+HISTORY = """\
+adoptions:
+  - carrier: zone-b
+    status: planned
+    date: "2021-03"
+    until: "2021-05"
+  - carrier: zone-b
+    status: piloting
+    date: "2021-06"
+    until: "2021-12"
+  - carrier: zone-b
+    status: adopted
+    date: "2022-01"
+    evidence:
+      - title: 复制文件
+        url: https://example.org/adopted
+    outcome_figures:
+      - metric: processing-time
+        label: 办理时间从15个工作日缩短到5个工作日
+        before: 15
+        after: 5
+        unit: 工作日
+        as_of: "2022-06"
+        source:
+          title: 成效报道
+          url: https://example.org/outcome
+"""
+
+FLOW = """\
+flows:
+  - from: area-a
+    to_label: 全部联动创新区
+    kind: reported
+    subject: 制度创新成果
+    count: 47
+    date: "2021-08"
+    evidence:
+      - title: 两周年报道
+        url: https://example.org/flow
+    verification: verified
+  - from: area-a
+    to: zone-c
+    kind: planned
+    subject: 支持复制推广自贸试验区经验
+    date: "2021-05"
+    evidence:
+      - title: 支持措施
+        url: https://example.org/plan
+    verification: partial
+"""
+
+
+@pytest.fixture(scope="module")
+def history_files(tmp_path_factory):
+    from conftest import CARRIER_TEMPLATE
+
+    root = write_corpus(tmp_path_factory.mktemp("history"), {"h": minimal_case("h", HISTORY)})
+    area = CARRIER_TEMPLATE.format(id="area-a", name="甲片区", type="ftz-area") + FLOW
+    (root / "carriers" / "area-a.yaml").write_text(area, "utf-8")
+    loaded = load_corpus(root)
+    assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
+    return render_site(loaded.corpus, audience="public", data_version="abc123def456", build_date=WHEN)
+
+
+def test_carrier_page_shows_the_history_of_its_periods_and_its_outcomes(history_files):
+    page = text_of(history_files, "carriers/zone-b.md")
+    adopted = page[page.index("## 复制的案例"):page.index("## 可复制而未复制")]
+    periods = (r"计划复制</span> 2021年3月–2021年5月 → .*?试点中</span> 2021年6月–2021年12月"
+               r" → .*?已复制</span> 2022年1月")
+    assert re.search(periods, adopted)
+    assert "复制成效" in page and "15工作日 → 5工作日" in page
+    assert "数据版本 abc123def456（2025-06-30）" in page
+
+
+def test_case_page_shows_outcomes_per_carrier(history_files):
+    page = text_of(history_files, "cases/h.md")
+    section = page[page.index("各地成效"):page.index("复制时间线")]
+    assert "乙经开区" in section and "办理时间从15个工作日缩短到5个工作日" in section and "成效报道" in section
+
+
+def test_flows_are_shown_as_reported_beside_the_counts_and_never_as_adoptions(history_files):
+    flow_page = text_of(history_files, "flow.md")
+    reported = flow_page[flow_page.index("来源报告的载体层面流向"):]
+    assert "全部联动创新区" in reported and "47 项" in reported and "计划" in reported
+    carrier = text_of(history_files, "carriers/zone-c.md")
+    assert "载体层面的复制推广" in carrier and "支持复制推广自贸试验区经验" in carrier
+    assert "知识库中还没有本载体逐案的复制推广记录" in carrier  # the plan is not an adoption
+    area = text_of(history_files, "carriers/area-a.md")
+    assert "公开来源只报告数量" not in area  # it has case-level records (its case was adopted)
+    stats = text_of(history_files, "stats.md")
+    assert "共 2 条（报告 1 条，计划 1 条）" in stats
+
+
+def test_a_carrier_without_records_says_so_and_shows_what_sources_report(history_files):
+    page = text_of(history_files, "carriers/zone-c.md")
+    statement = page[page.index("ftz-empty-records"):].split("</p>")[0]
+    assert "知识库中还没有本载体逐案的复制推广记录" in statement
+    assert "来源也没有报告数量" in statement  # its one flow is a plan, with no count
+
+
+def test_briefing_page_for_every_carrier(history_files):
+    for carrier_id in ("area-a", "zone-b", "zone-c"):
+        page = text_of(history_files, f"briefings/{carrier_id}.md")
+        assert "复制推广简报" in page and "数据版本 abc123def456" in page and "构建日期 2025-06-30" in page
+        assert "data-ftz-print" in page and f"briefings/{carrier_id}.html" in page
+    brief = text_of(history_files, "briefings/zone-b.md")
+    for heading in ("首创的案例", "复制的案例", "尚未复制的规定动作", "值得优先复制的案例", "与同类载体比较"):
+        assert heading in brief, heading
+    assert "计划复制" in brief and "试点中" in brief  # the periods
+    assert '<a class="md-button ftz-briefing-link" href="../briefings/zone-b.html">' in text_of(
+        history_files, "carriers/zone-b.md")

@@ -21,7 +21,7 @@ GAPS_SHOWN = 50
 PEERS_SHOWN = 20
 LIST_SHOWN = 100  # cases originated or adopted listed on the page; all of them are in its JSON and the downloads
 # The briefing fits a few A4 pages: it lists this many of each (the page says how many there are in all).
-BRIEF_LIST = 20
+BRIEF_LIST = 15
 BRIEF_GAPS = 10
 BRIEF_PEERS = 8
 
