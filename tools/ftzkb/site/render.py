@@ -14,6 +14,7 @@ from ftzkb.site.pages.api import api_files
 from ftzkb.site.pages.browse import browse_pages
 from ftzkb.site.pages.carrier import carrier_pages
 from ftzkb.site.pages.case import case_pages
+from ftzkb.site.pages.coverage import coverage_pages
 from ftzkb.site.pages.downloads import download_files
 from ftzkb.site.pages.feed import feed_files
 from ftzkb.site.pages.home import home_pages
@@ -28,8 +29,8 @@ Producer = Callable[[Site], Iterable[tuple[str, str | bytes]]]
 # One page and one API document per case and per carrier: the bulk of the work, which can be
 # shared between processes (`Site.share`).
 RECORD_PRODUCERS: tuple[Producer, ...] = (case_pages, carrier_pages)
-SITE_PRODUCERS: tuple[Producer, ...] = (home_pages, browse_pages, matrix_pages, stats_pages, schema_pages,
-                                        feed_files)
+SITE_PRODUCERS: tuple[Producer, ...] = (home_pages, browse_pages, matrix_pages, stats_pages, coverage_pages,
+                                        schema_pages, feed_files)
 # Downloads and the API indexes depend on no page: they can be made alongside the pages.
 FILE_PRODUCERS: tuple[Producer, ...] = (download_files, api_files)
 ALL_PRODUCERS = SITE_PRODUCERS + RECORD_PRODUCERS + FILE_PRODUCERS
