@@ -299,7 +299,15 @@
     article.appendChild(line);
   }
 
+  /* The search dialog needs an accessible name (axe-core: aria-dialog-name); the theme gives it none. */
+  function nameSearchDialog() {
+    document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
+      dialog.setAttribute("aria-label", "搜索");
+    });
+  }
+
   function start() {
+    nameSearchDialog();
     printAddress();
     document.querySelectorAll(".ftz-table-wrap:not(.ftz-flow)").forEach(stackTable);
     searchOnInput();

@@ -40,24 +40,27 @@ def command():
 @audience_option
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="输出目录（默认仓库下的 site/；会被清空重建） / output directory (default: site/; it is emptied)")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="站点生成器：MkDocs（默认）或其后继者 Zensical / site generator: MkDocs or its successor Zensical")
 @format_option("text", "json")
 @root_option
-def build_command(audience: str, out: Path | None, fmt: str, root: Path | None) -> None:
+def build_command(audience: str, out: Path | None, engine: str, fmt: str, root: Path | None) -> None:
     """构建站点：案例页、载体页、索引、矩阵、统计、下载、JSON 接口和订阅源。
 
     Build the site: case and carrier pages, indexes, matrix, statistics, downloads, JSON API and feed.
     """
     from ftzkb.site.mkdocs_build import DEFAULT_OUT, BuildFailed, build_site
+    from ftzkb.site.zensical_build import build_site_zensical
 
     root = _checked_root(corpus_root(root))
     out = _checked_out(Path(out) if out else DEFAULT_OUT, root)
     try:
-        report = build_site(root, audience, out)
+        report = (build_site_zensical if engine == "zensical" else build_site)(root, audience, out)
     except BuildFailed as exc:
         fail(f"站点构建失败：\n{exc}", f"site build failed:\n{exc}", code=1)
     if fmt == "json":
-        echo_json({"out": str(report.out), "audience": audience, "pages": report.pages, "files": report.files,
-                   "seconds": round(report.seconds, 2)})
+        echo_json({"out": str(report.out), "audience": audience, "engine": engine, "pages": report.pages,
+                   "files": report.files, "seconds": round(report.seconds, 2)})
         return
     click.echo(pick(f"已构建{'公开版' if audience == PUBLIC else '内部版'}站点：{report.pages} 个页面，"
                     f"{report.files} 个文件，用时 {report.seconds:.1f} 秒 → {report.out}",

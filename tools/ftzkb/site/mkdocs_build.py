@@ -5,6 +5,7 @@ pages out as a plain MkDocs project (the benchmark's baseline). Together with
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
-from .generate import AUDIENCE_ENV, generate
+from .context import SYNTHETIC_NOTICE
+from .generate import AUDIENCE_ENV, generate, is_synthetic
 
 CONFIG = REPO_ROOT / "mkdocs.yml"
 DEFAULT_OUT = REPO_ROOT / "site"
@@ -107,10 +109,12 @@ def serve_site(root: Path, audience: str, address: str) -> None:
               watch=[str(root / CASES_DIRNAME), str(root / CARRIERS_DIRNAME)])
 
 
-def export_plain_mkdocs(root: Path, where: Path, audience: str = "public") -> Path:
+def export_plain_mkdocs(root: Path, where: Path, audience: str = "public", self_contained: bool = False) -> Path:
     """Write what the hook would add as real files (`where/docs/`) next to a copy of mkdocs.yml
     without the hook (`where/mkdocs.yml`, building into `where/site`): plain MkDocs building the
-    very same pages, to measure what ftzkb adds."""
+    very same pages, to measure what ftzkb adds. `self_contained` (for Zensical, which wants
+    relative paths) also copies the theme override into `where` and points at everything
+    relatively. Returns the config file."""
     where = Path(where).resolve()
     docs = where / "docs"
     if docs.exists():
@@ -123,14 +127,25 @@ def export_plain_mkdocs(root: Path, where: Path, audience: str = "public") -> Pa
             target.write_bytes(content)
         else:
             target.write_text(content, "utf-8")
-    (where / "mkdocs.yml").write_text(_plain_config(where), "utf-8")
+    if self_contained:
+        shutil.copytree(REPO_ROOT / "site_overrides", where / "site_overrides", dirs_exist_ok=True)
+    extra = {"ftzkb_audience": audience, "ftzkb_synthetic": is_synthetic(root)}
+    (where / "mkdocs.yml").write_text(_plain_config(where, self_contained, extra), "utf-8")
     return where / "mkdocs.yml"
 
 
-def _plain_config(where: Path) -> str:
+def _plain_config(where: Path, relative: bool, extra: dict) -> str:
+    """mkdocs.yml without the hook (whose work is done), with what the hook would set in `extra`."""
     text = CONFIG.read_text("utf-8")
     text = re.sub(r"^hooks:\n(?:  - .*\n)+", "", text, flags=re.MULTILINE)
     text = re.sub(r"^watch:\n(?:  - .*\n)+", "", text, flags=re.MULTILINE)
-    text = re.sub(r"^docs_dir: .*$", f"docs_dir: {where / 'docs'}", text, flags=re.MULTILINE)
-    text = re.sub(r"^site_dir: .*$", f"site_dir: {where / 'site'}", text, flags=re.MULTILINE)
+    docs, site = ("docs", "site") if relative else (where / "docs", where / "site")
+    text = re.sub(r"^docs_dir: .*$", f"docs_dir: {docs}", text, flags=re.MULTILINE)
+    text = re.sub(r"^site_dir: .*$", f"site_dir: {site}", text, flags=re.MULTILINE)
+    if extra["ftzkb_synthetic"]:
+        text = re.sub(r"^site_name: (.*)$", rf"site_name: 【{SYNTHETIC_NOTICE}】\1", text, count=1, flags=re.MULTILINE)
+    lines = "".join(f"  {key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in extra.items())
+    text = text.replace("extra:\n", "extra:\n" + lines, 1)
+    if relative:
+        return text.replace("  name: material\n", "  name: material\n  variant: classic\n", 1)
     return text.replace("custom_dir: site_overrides", f"custom_dir: {REPO_ROOT / 'site_overrides'}")
