@@ -157,6 +157,10 @@ STEPS: tuple[Step, ...] = (
     Step("site", "站点构建", "site build",
          lambda ctx: [ftzkb("site", "build", *_root(ctx), "--out", str(ctx.work / "site"))],
          needs=("ftzkb.commands.site",), slow=True, target=Target(seconds=60, peak_mb=1536)),
+    Step("site-zensical", "站点构建（Zensical 引擎）", "site build, Zensical engine",
+         lambda ctx: [ftzkb("site", "build", "--engine", "zensical", *_root(ctx), "--out",
+                            str(ctx.work / "site-zensical"))],
+         needs=("ftzkb.site.zensical_build", "zensical"), slow=True),
     Step("site-plain-mkdocs", "纯 MkDocs 构建同样的 Markdown", "plain MkDocs, same pre-rendered Markdown",
          lambda ctx: [[sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                        str(ctx.work / "plain-mkdocs" / "mkdocs.yml")]],
@@ -168,6 +172,7 @@ RATIOS: dict[str, tuple[str, str]] = {
     "check-jsonschema / validate": ("check-jsonschema", "validate"),
     "check-jsonschema / validate-cold": ("check-jsonschema", "validate-cold"),
     "site / site-plain-mkdocs": ("site", "site-plain-mkdocs"),
+    "site-zensical / site": ("site-zensical", "site"),
 }
 
 

@@ -68,7 +68,7 @@ class Site:
         """Build the shared lookups now (before the work is split between processes)."""
         for name in ("index", "batches", "overview", "overview_by_type", "cases_sorted", "carriers_sorted", "cases_by",
                      "carriers_by_type", "referenced_by", "superseded_from", "adoption_count", "children",
-                     "derived_from", "batch_keys", "flows_by_carrier", "targets_by_carrier"):
+                     "derived_from", "batch_keys", "flows_by_carrier", "targets_by_carrier", "periods"):
             getattr(self, name)
         return self
 
@@ -191,6 +191,17 @@ class Site:
                                             if c):
                 found[carrier_id].append(flow)
         return found
+
+    @cached_property
+    def periods(self) -> dict[tuple[str, str], list[Adoption]]:
+        """(case id, carrier id) -> that carrier's records of the case, oldest first, where there
+        are several (a history of periods); built in one pass over every record."""
+        found: dict[tuple[str, str], list[Adoption]] = defaultdict(list)
+        for case in self.corpus.cases.values():
+            if len(case.adoptions) > len(self.index.current.get(case.id, ())):
+                for record in case.adoptions:
+                    found[case.id, record.carrier].append(record)
+        return {key: adoptions_in_date_order(records) for key, records in found.items() if len(records) > 1}
 
     @cached_property
     def targets_by_carrier(self) -> dict[str, list[tuple[str, TargetProgress]]]:

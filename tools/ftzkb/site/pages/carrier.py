@@ -100,7 +100,7 @@ def carrier_crumbs(carrier: Carrier) -> list[tuple[str, str]]:
 def carrier_view(site: Site, carrier: Carrier) -> CarrierView:
     current = sorted(site.index.adopted_by.get(carrier.id, []), key=lambda item: (sort_date(item[1].date), item[0].id),
                      reverse=True)
-    adopted = [AdoptedCase(case, record, periods_of(case, carrier.id)) for case, record in current]
+    adopted = [AdoptedCase(case, record, site.periods.get((case.id, carrier.id), [record])) for case, record in current]
     originated = sorted(site.index.originated_by.get(carrier.id, []), key=lambda c: (sort_date(c.started), c.id),
                         reverse=True)
     described = gaps(site.corpus, carrier.id, limit=max(GAPS_SHOWN, GAPS_IN_API))
@@ -110,10 +110,6 @@ def carrier_view(site: Site, carrier: Carrier) -> CarrierView:
                        peer_table(site, carrier), site.flows_by_carrier.get(carrier.id, []),
                        site.targets_by_carrier.get(carrier.id, []), outcomes)
 
-
-def periods_of(case: Case, carrier_id: str) -> list[Adoption]:
-    """A carrier's records of one case, oldest first: the history of its periods."""
-    return sorted((r for r in case.adoptions if r.carrier == carrier_id), key=lambda r: (sort_date(r.date), r.index))
 
 
 def peer_table(site: Site, carrier: Carrier) -> PeerTable:

@@ -30,6 +30,9 @@ DIRECTION_LABELS = {"ftz-to-ftz": "江苏自贸试验区片区之间", "ftz-to-o
                     "other-to-ftz": "其他载体 → 江苏自贸试验区（反向复制）", "other-to-other": "其他载体之间"}
 DIRECTIONS_NOTE = "“其他载体”指江苏自贸试验区及其片区以外的所有载体，包括省外的自贸试验区。"
 # upper bounds (days) of the time-to-adopt bins, and their labels
+# Areas whose per-year figures are drawn as a chart (the busiest, in the usual order); the others
+# get their numbers as a table only, so that the page stays small at national scale.
+PER_YEAR_CHARTS = 24
 DAY_BINS = ((90, "3个月内"), (180, "3–6个月"), (365, "6–12个月"), (730, "1–2年"), (1095, "2–3年"),
             (None, "3年以上"))
 
@@ -41,6 +44,7 @@ class Chart:
     table: Markup
     note: str = ""
     empty: bool = False  # nothing to draw: the page says so instead of showing a bare axis
+    drawn: bool = True  # False: only the numbers (a large site draws the busiest areas only)
 
 
 def stats_pages(site: Site) -> Iterator[tuple[str, str]]:
@@ -48,9 +52,16 @@ def stats_pages(site: Site) -> Iterator[tuple[str, str]]:
     areas = area_stats(site.corpus)
     yield links.STATS, site.render("stats.md.j2", links.STATS, title="统计", totals=totals, areas=areas,
         direction_labels=DIRECTION_LABELS, directions_note=DIRECTIONS_NOTE, duration_note=DURATION_NOTE_ZH,
-        per_year=[year_chart(area) for area in areas if area.by_year],
+        per_year=per_year_charts(areas),
         curves=curve_chart(totals, areas), durations=duration_chart(site), directions=direction_chart(totals),
         flows=site.corpus.carrier_flows())
+
+
+def per_year_charts(areas: Sequence[CarrierStats]) -> list[Chart]:
+    with_years = [area for area in areas if area.by_year]
+    busiest = sorted(with_years, key=lambda a: -(len(a.originated) + a.outward + a.inward))[:PER_YEAR_CHARTS]
+    drawn = {a.carrier_id for a in busiest}
+    return [year_chart(area, area.carrier_id in drawn) for area in with_years]
 
 
 def _empty(series: Sequence[svg.Series]) -> bool:
@@ -64,7 +75,7 @@ def _years(stats: CarrierStats) -> list[str]:
     return [str(y) for y in range(int(known[0]), int(known[-1]) + 1)]
 
 
-def year_chart(stats: CarrierStats) -> Chart:
+def year_chart(stats: CarrierStats, drawn: bool = True) -> Chart:
     years = _years(stats)
     columns = (("originated", "首创"), ("outward", "被其他载体复制"), ("inward", "复制其他载体"))
     series = [svg.Series(name, [stats.by_year.get(y, {}).get(key, 0) for y in years]) for key, name in columns]
@@ -76,8 +87,8 @@ def year_chart(stats: CarrierStats) -> Chart:
         note = "日期不明未计入图中：" + "，".join(f"{name} {undated.get(key, 0)}" for key, name in columns)
         rows.append(["日期不明", *(undated.get(key, 0) for key, _ in columns)])
     table = svg.data_table(f"{title}（数据）", ["年份", *[name for _, name in columns]], rows)
-    return Chart(title, svg.responsive(lambda layout: svg.bar_chart(title, years, series, layout)), table, note,
-                 empty=_empty(series))
+    picture = svg.responsive(lambda layout: svg.bar_chart(title, years, series, layout)) if drawn else Markup("")
+    return Chart(title, picture, table, note, empty=_empty(series), drawn=drawn)
 
 
 def _month_axis(curves: Sequence[Curve]) -> list[str]:
