@@ -88,7 +88,7 @@ def _report_unexpected(ctx: click.Context, exc: Exception) -> None:
         sys.exit(2)
     if ctx.meta.get("ftzkb.debug") or os.environ.get("FTZKB_DEBUG"):
         traceback.print_exception(exc)
-    command = " ".join(["ftzkb", *(ctx.protected_args[:1] if ctx.protected_args else [])])
+    command = " ".join(["ftzkb", *([ctx.invoked_subcommand] if ctx.invoked_subcommand else [])])
     detail = f"{type(exc).__name__}: {exc}"[:300]
     click.echo(pick(f"{command}：内部错误（{detail}）。这是 ftzkb 的缺陷，不是您的数据问题；加 --debug 可看详细信息",
                     f"{command}: internal error ({detail}). This is a bug in ftzkb; add --debug for details"),

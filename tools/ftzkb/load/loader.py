@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ftzkb import journal
 from ftzkb.diagnostics import ERROR, Diagnostic, display_path
 from ftzkb.load.cache import FileFacts, LoadCache, file_key
 from ftzkb.load.model import Carrier, Case, Corpus
@@ -50,6 +51,7 @@ def load_corpus(root: Path, extra_files: Iterable[Path] = ()) -> LoadResult:
     """Load every case and carrier under `root` (plus `extra_files`, e.g. a new case
     being checked before it is moved into place)."""
     root = Path(root)
+    journal.recover(root)  # a writer killed mid-transaction: finish it before reading
     files = corpus_files(root)
     files += [Path(p) for p in extra_files if Path(p).resolve() not in {f.resolve() for f in files}]
     result = LoadResult(Corpus(root=root), files=files)

@@ -18,6 +18,9 @@ from typing import Any
 
 import yaml
 
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+
+DATA_DIRNAMES = (CASES_DIRNAME, CARRIERS_DIRNAME)
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
 
@@ -144,17 +147,21 @@ def load_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
 
 
 def read_file_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A data file's bytes. Only regular files are read: a symlink in cases/ or carriers/ must
+    stay inside those directories (else its content could be published from anywhere), and a
+    device or FIFO is refused before it is opened (its size says 0; reading /dev/zero never ends)."""
+    from ftzkb.fsio import FileRefused, FileTooLarge, read_regular
+
+    path = Path(path)
+    in_data_dir = path.parent.name in DATA_DIRNAMES
+    allowed = [path.parent.parent / name for name in DATA_DIRNAMES] if in_data_dir else None
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise YamlLoadError("yaml-too-large", 1, 1,
-                                f"文件过大（{size} 字节，上限 {max_bytes}）",
-                                f"file too large ({size} bytes, limit {max_bytes})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlLoadError("file-unreadable", 1, 1, f"无法读取文件：{exc.strerror}",
-                            f"cannot read file: {exc.strerror}") from None
-    return raw
+        return read_regular(path, max_bytes, allowed)
+    except FileRefused as exc:  # the diagnostic names the file already
+        rule = "yaml-too-large" if isinstance(exc, FileTooLarge) else "file-unreadable"
+        zh, en = exc.zh.removeprefix(f"{path} "), exc.en.removeprefix(f"{path} ")
+        raise YamlLoadError(rule, 1, 1, "此文件" + zh if zh != exc.zh else zh,
+                            "this file " + en if en != exc.en else en) from None
 
 
 def load_yaml_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
