@@ -10,7 +10,8 @@ from ftzkb.commands.common import corpus_root, echo_json, fail, progress, root_o
 from ftzkb.i18n import pick
 from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, record_changes, with_ids
 
-_ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged")}
+_ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged"),
+            "new-period": ("新阶段（原记录保留为历史）", "new period (the old record is kept)")}
 
 
 @click.command(epilog="""\b
@@ -49,12 +50,14 @@ learned_from_case, evidence, note (the adoption export's columns, in Chinese or 
 @click.option("--audience", help="公开范围：public 或 internal / audience")
 @click.option("--from-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="从 CSV 或 XLSX 表格批量记录 / record many adoptions from a CSV or XLSX sheet")
+@click.option("--correct", is_flag=True,
+              help="更正当前记录本身（不新增阶段） / fix the current record in place instead of a new period")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的改动，不写入 / show the changes, write nothing")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式 / output format")
 @root_option
 def command(case, carrier, status, date, until, mandate, mandated_by, learned_from, learned_from_case, evidence,
-            note, audience, from_sheet, dry_run, fmt, root):
+            note, audience, from_sheet, correct, dry_run, fmt, root):
     """记录或更新一个载体对一个案例的复制（或从表格批量记录）。
 
     Record or update a carrier's adoption of a case (or many, from a sheet).
@@ -69,7 +72,7 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
         fail("需要 CASE 和 CARRIER 两个参数（或 --from-sheet 表格）",
              "CASE and CARRIER are required (or --from-sheet FILE)", code=2)
     change = with_ids(AdoptionChange(status, date, until, mandate, mandated_by, learned_from, learned_from_case,
-                                     tuple(evidence), note, audience))
+                                     tuple(evidence), note, audience, correct=correct))
     if change.is_empty():
         fail("没有要改的内容：至少给出 --status 等一个选项", "nothing to change: give --status or another option",
              code=2)

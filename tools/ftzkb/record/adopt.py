@@ -58,9 +58,11 @@ class AdoptionChange:
     evidence: tuple[str, ...] = ()  # URL, document number, or "title|URL-or-document"
     note: str | None = None
     audience: str | None = None
+    outcome_figures: tuple[dict, ...] = ()  # schema-shaped outcome figures, added to the period
+    correct: bool = False  # change the current record in place instead of starting a new period
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, ()) for f in fields(self))
+        return all(getattr(self, f.name) in (None, (), False) for f in fields(self) if f.name != "correct")
 
 
 _VOCABULARY_FIELDS = {"status": "adoption_status", "mandate": "mandate", "audience": "audience"}
@@ -149,6 +151,9 @@ def merged_record(old: dict | None, carrier: str, change: AdoptionChange) -> dic
         record["learned_from"] = learned
     if change.evidence:
         record["evidence"] = _with_evidence(record.get("evidence") or [], change.evidence)
+    if change.outcome_figures:
+        known = record.get("outcome_figures") or []
+        record["outcome_figures"] = known + [f for f in change.outcome_figures if f not in known]
     return record
 
 
@@ -227,18 +232,82 @@ def plan_adoption(root: Path, case_id: str, carrier_id: str, change: AdoptionCha
     if index is None and change.status is None:
         raise AdoptError(f"{case_id} 还没有 {carrier_id} 的复制记录：新记录必须给出 --status",
                          f"{case_id} has no record for {carrier_id} yet: a new record needs --status")
-    record = merged_record(records[index] if index is not None else None, carrier_id, change)
-    if index is not None and record == records[index]:
-        planned.actions.append((case_id, carrier_id, "unchanged"))
-        return planned
-    try:
-        text = set_list_item(planned.text, "adoptions", index, record, "case")
-    except EditError as exc:
-        raise AdoptError(exc.zh, exc.en, code=1) from None
+    current = records[index] if index is not None else None
+    if current is not None and not change.correct and starts_new_period(current, change):
+        text, action = _new_period(planned.text, index, current, carrier_id, change), "new-period"
+    else:
+        if current is not None and not change.correct:
+            _refuse_silent_rewrite(current, change)
+        record = merged_record(current, carrier_id, change)
+        _check_period(record)
+        if current is not None and record == current:
+            planned.actions.append((case_id, carrier_id, "unchanged"))
+            return planned
+        text, action = _edited(planned.text, index, record), "added" if index is None else "updated"
     _check_case_rules(before, _loaded_case(text, path), path)
     planned.text = text
-    planned.actions.append((case_id, carrier_id, "added" if index is None else "updated"))
+    planned.actions.append((case_id, carrier_id, action))
     return planned
+
+
+def starts_new_period(current: dict, change: AdoptionChange) -> bool:
+    """A different status than the current record's opens a new period (the history is kept)."""
+    return change.status is not None and change.status != current.get("status")
+
+
+def _edited(text: str, index: int | None, record: dict) -> str:
+    try:
+        return set_list_item(text, "adoptions", index, record, "case")
+    except EditError as exc:
+        raise AdoptError(exc.zh, exc.en, code=1) from None
+
+
+def _new_period(text: str, index: int, current: dict, carrier: str, change: AdoptionChange) -> str:
+    """Close the current period (its `until` becomes the new date, unless it has one) and append
+    the new one, which keeps the mandate and the learned-from of the adoption it continues."""
+    start, current_start = parse_date(change.date), parse_date(current.get("date"))
+    if start is None:
+        raise AdoptError(f"状态从“{_status_label(current.get('status'))}”变为“{_status_label(change.status)}”，"
+                         "需要用 --date 给出新阶段的开始日期（原记录会保留为历史）",
+                         "a new status starts a new period: give its start with --date (the old record is kept)")
+    if current_start is not None and start.latest < current_start.earliest:
+        raise AdoptError(f"新阶段的日期 {change.date} 早于当前阶段（{_status_label(current.get('status'))}，"
+                         f"{current.get('date')} 起）：历史不能倒记；若原记录有误，请加 --correct 更正它",
+                         f"the new period's date {change.date} is before the current period's start "
+                         f"({current.get('date')}): to fix a wrong record, use --correct")
+    closing_at = parse_date(current.get("until"))
+    if closing_at is not None and start.latest < closing_at.earliest:
+        raise AdoptError(f"新阶段的日期 {change.date} 早于当前阶段的结束日期 {current.get('until')}：两段不能重叠",
+                         f"the new period starts ({change.date}) before the current one ends "
+                         f"({current.get('until')}): periods may not overlap")
+    closed = dict(current)
+    closed.setdefault("until", change.date)
+    carried = {k: current[k] for k in ("mandate", "mandated_by", "learned_from", "audience") if k in current}
+    new_record = merged_record({"carrier": carrier, **carried}, carrier, change)
+    _check_period(new_record)
+    if closed != current:
+        text = _edited(text, index, closed)
+    return _edited(text, None, new_record)
+
+
+def _refuse_silent_rewrite(current: dict, change: AdoptionChange) -> None:
+    """Without --correct, a known date is never overwritten (that would rewrite the history)."""
+    known = current.get("date")
+    if change.date is not None and known not in (None, "unknown") and change.date != known:
+        raise AdoptError(f"这条记录的日期已是 {known}：要更正已记录的日期，请加 --correct；"
+                         "要记录新的状态，请给出新的 --status",
+                         f"this record's date is already {known}: add --correct to fix it, or give a new --status")
+
+
+def _check_period(record: dict) -> None:
+    start, end = parse_date(record.get("date")), parse_date(record.get("until"))
+    if start is not None and end is not None and end.latest < start.earliest:
+        raise AdoptError(f"结束日期 {record.get('until')} 早于开始日期 {record.get('date')}：请检查 --until 与 --date",
+                         f"the end ({record.get('until')}) is before the start ({record.get('date')})")
+
+
+def _status_label(status: str | None) -> str:
+    return vocab("adoption_status").label(status, "zh") if status in vocab("adoption_status") else str(status)
 
 
 def _read(path: Path) -> str:

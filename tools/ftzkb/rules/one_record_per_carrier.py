@@ -6,10 +6,12 @@ from . import ERROR, rule
 
 
 def _span(adoption):
+    """(start, end) of a closed period; a period may end in the month (or year) the next begins:
+    `until: 2021-09` then `date: 2021-09` touch, they do not overlap."""
     start, end = parse_date(adoption.date), parse_date(adoption.until)
     if start is None or end is None:
         return None
-    return start.earliest, end.latest
+    return start, end
 
 
 @rule("one-record-per-carrier", ERROR, "每个载体在一个案例中只有一条复制记录，除非各条记录的时期（date–until）不重叠",
@@ -34,10 +36,10 @@ def _disjoint_periods(records) -> bool:
     for record in records:
         span = _span(record)
         if span is None:
-            if record is records[-1] and parse_date(record.date):
-                span = (parse_date(record.date).earliest, parse_date(record.date).latest)
+            if record is records[-1] and parse_date(record.date):  # the open, current period
+                span = (parse_date(record.date), None)
             else:
                 return False
         spans.append(span)
-    spans.sort()
-    return all(prev[1] < nxt[0] for prev, nxt in itertools.pairwise(spans))
+    spans.sort(key=lambda span: span[0].earliest)
+    return all(prev[1] is not None and prev[1].earliest <= nxt[0].latest for prev, nxt in itertools.pairwise(spans))
