@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "gaps": ("gaps", "本载体尚未复制的案例", "Cases a carrier has not adopted yet"),
     "lineage": ("lineage", "案例的复制推广树", "Replication tree of a case"),
     "batch": ("batch", "复制推广批次的进度", "Progress of a replication batch"),
+    "ledger": ("ledger", "复制推广台账：导出与导入", "Replication ledgers: export and import"),
     "index": ("search", "建立全文检索索引", "Build the full-text search index"),
     "search": ("search", "中文全文检索", "Chinese full-text search"),
     "similar": ("search", "查找相似案例（疑似重复）", "Find similar cases (likely duplicates)"),

@@ -87,21 +87,15 @@ def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
     from ftzkb.record.bulk import plan_rows, read_rows
     from ftzkb.record.sheets import SheetError
 
-    if not path.is_file():
-        fail(f"找不到表格文件 {path}", f"no such sheet: {path}", code=2)
     try:
-        rows, problems = read_rows(path, root)
+        rows, problems, _ = read_rows(path, root)
     except SheetError as exc:
         fail(exc.zh, exc.en, code=2)
 
     def checked_plans() -> list[Planned]:
         with progress(len(rows), "检查表格", "checking the sheet") as bar:
             bulk = plan_rows(rows, problems, root, on_row=bar.update)
-        if bulk.problems:
-            for number, zh, en in bulk.problems:
-                click.echo(pick(f"{path}: 第 {number} 行：{zh}", f"{path}: row {number}: {en}"), err=True)
-            raise AdoptError(f"表格有 {len(bulk.problems)} 处问题，未写入任何文件",
-                             f"{len(bulk.problems)} problems in the sheet; nothing written", code=1)
+        report_problems(bulk.problems)
         return bulk.plans
 
     try:
@@ -109,6 +103,16 @@ def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
     except AdoptError as exc:
         fail(exc.zh, exc.en, code=exc.code)
     _report(plans, written, dry_run, fmt)
+
+
+def report_problems(problems: list) -> None:
+    """Every problem at its `file:sheet:row:column`, then refuse (nothing is written)."""
+    if not problems:
+        return
+    for problem in problems:
+        click.echo(pick(f"{problem.place}: {problem.zh}", f"{problem.place}: {problem.en}"), err=True)
+    raise AdoptError(f"表格有 {len(problems)} 处问题，未写入任何文件",
+                     f"{len(problems)} problems in the sheet; nothing written", code=1)
 
 
 def diff_text(plan: Planned) -> str:

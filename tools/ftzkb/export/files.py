@@ -30,20 +30,23 @@ def default_columns(rows: Sequence[Row]) -> list[Column]:
 
 
 def write_csv(rows: Sequence[Row], destination: Path | str | IO[str], columns: Sequence[Column] | None = None,
-              lang: str | None = None) -> None:
-    """CSV with a heading row. To a file path it is written with a UTF-8 byte-order mark, so that
-    Excel opens the Chinese correctly; to a stream (stdout) without."""
+              lang: str | None = None, title_rows: Sequence[str] = ()) -> None:
+    """CSV with a heading row (under `title_rows`, if any). To a file path it is written with a
+    UTF-8 byte-order mark, so that Excel opens the Chinese correctly; to a stream (stdout) without."""
     columns = list(columns) if columns is not None else default_columns(rows)
     if isinstance(destination, str | Path):
         buffer = io.StringIO()
-        _write_csv_rows(rows, buffer, columns, lang)
+        _write_csv_rows(rows, buffer, columns, lang, title_rows)
         write_output(Path(destination), "\ufeff" + buffer.getvalue())
         return
-    _write_csv_rows(rows, destination, columns, lang)
+    _write_csv_rows(rows, destination, columns, lang, title_rows)
 
 
-def _write_csv_rows(rows: Sequence[Row], stream: IO[str], columns: list[Column], lang: str | None) -> None:
+def _write_csv_rows(rows: Sequence[Row], stream: IO[str], columns: list[Column], lang: str | None,
+                    title_rows: Sequence[str] = ()) -> None:
     writer = csv.writer(stream, lineterminator="\r\n")
+    for line in title_rows:
+        writer.writerow([safe_cell(line)])
     writer.writerow([c.heading(lang) for c in columns])
     place = {c.key: i for i, c in enumerate(columns)}
     for row in rows:  # a wide matrix row is mostly empty: fill only the cells it has
