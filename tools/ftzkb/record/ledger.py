@@ -92,7 +92,8 @@ def _needs_evidence(row: BulkRow, corpus: Corpus) -> bool:
 def _sorted_rows(file: LedgerFile, rows: list[BulkRow], corpus: Corpus) -> LedgerFile:
     for row in rows:
         if _needs_evidence(row, corpus):
-            file.conflicts.append(Problem(row.number, 0, row.place,
+            column = file.info.columns.get("evidence", 0)
+            file.conflicts.append(Problem(row.number, column, file.info.table.place(row.number, column),
                                           "新的复制记录或状态变化必须写证据（文号或网址）",
                                           "a new record or status change needs evidence (document number or URL)"))
             continue
