@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,14 @@ def load_yaml_text(text: str) -> LoadedYaml:
         return LoadedYaml(_quick_document(text), text)
     except Exception:  # anything unusual: the careful builder reports it, with its place
         return _load_carefully(text)
+
+
+@lru_cache(maxsize=32)
+def load_yaml_text_shared(text: str) -> LoadedYaml:
+    """`load_yaml_text` for writers that parse the same text again and again (an import edits one
+    file row after row: each edit's result is the next one's input). Callers must not change the
+    returned object's data (copy it first), since the next caller with that text gets it too."""
+    return load_yaml_text(text)
 
 
 def _load_carefully(text: str) -> LoadedYaml:

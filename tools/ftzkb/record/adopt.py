@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ftzkb.dates import parse_date
 from ftzkb.load.model import Adoption, Case, Corpus
-from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text
+from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text_shared
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from ftzkb.record.edit import EditError, set_list_item
+from ftzkb.record.edit import EditError, append_list_items, set_list_item
 from ftzkb.record.writes import WriteRefused, root_of, writing
 from ftzkb.replication.core import record_rank
 from ftzkb.suggest import id_hint
@@ -214,17 +214,10 @@ def plan_adoption(root: Path, case_id: str, carrier_id: str, change: AdoptionCha
     """Check everything and work out the new text of the case file (not written). `planned` chains
     several changes to one file; `known` gives the ids (bulk), else files are looked up one by one."""
     known = known or {}
-    problems = check_change(change)
-    if problems:
-        raise AdoptError("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
-    require_id(root, CASES_DIRNAME, case_id, known.get(CASES_DIRNAME))
-    for carrier in filter(None, (carrier_id, change.learned_from)):
-        require_id(root, CARRIERS_DIRNAME, carrier, known.get(CARRIERS_DIRNAME))
-    if change.learned_from_case:
-        require_id(root, CASES_DIRNAME, change.learned_from_case, known.get(CASES_DIRNAME))
+    _check_ids_and_values(root, case_id, carrier_id, change, known)
     path = root / CASES_DIRNAME / f"{case_id}.yaml"
     if planned is None:
-        planned = Planned(path, _read(path), "")
+        planned = Planned(path, read_case_text(path), "")
         planned.text = planned.original
     before = _loaded_case(planned.text, path, check_schema=False)
     records = list(before.data.get("adoptions") or [])
@@ -248,6 +241,53 @@ def plan_adoption(root: Path, case_id: str, carrier_id: str, change: AdoptionCha
     planned.text = text
     planned.actions.append((case_id, carrier_id, action))
     return planned
+
+
+def plan_new_records(root: Path, case_id: str, changes: list[tuple[str, AdoptionChange]], planned: Planned,
+                     known: dict[str, set[str]]) -> tuple[list[AdoptError | None], AdoptError | None]:
+    """New records for carriers that have none in this case yet, appended in one edit (a sheet
+    adds many records to one file). Returns, per change, its own problem or None, and the
+    problem of the file as a whole (nothing appended then: plan the changes one by one to find
+    which of them causes it)."""
+    results: list[AdoptError | None] = []
+    records = []
+    for carrier_id, change in changes:
+        try:
+            _check_ids_and_values(root, case_id, carrier_id, change, known)
+            if change.status is None:
+                raise AdoptError(f"{case_id} 还没有 {carrier_id} 的复制记录：新记录必须给出 --status",
+                                 f"{case_id} has no record for {carrier_id} yet: a new record needs --status")
+            record = merged_record(None, carrier_id, change)
+            _check_period(record)
+            records.append(record)
+            results.append(None)
+        except AdoptError as exc:
+            results.append(exc)
+    if any(results) or not records:
+        return results, None
+    before = _loaded_case(planned.text, planned.path, check_schema=False)
+    try:
+        text = append_list_items(planned.text, "adoptions", records, "case")
+        _check_case_rules(before, _loaded_case(text, planned.path), planned.path)
+    except EditError as exc:
+        return results, AdoptError(exc.zh, exc.en, code=1)
+    except AdoptError as exc:
+        return results, exc
+    planned.text = text
+    planned.actions += [(case_id, carrier_id, "added") for carrier_id, _ in changes]
+    return results, None
+
+
+def _check_ids_and_values(root: Path, case_id: str, carrier_id: str, change: AdoptionChange,
+                          known: dict[str, set[str]]) -> None:
+    problems = check_change(change)
+    if problems:
+        raise AdoptError("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
+    require_id(root, CASES_DIRNAME, case_id, known.get(CASES_DIRNAME))
+    for carrier in filter(None, (carrier_id, change.learned_from)):
+        require_id(root, CARRIERS_DIRNAME, carrier, known.get(CARRIERS_DIRNAME))
+    if change.learned_from_case:
+        require_id(root, CASES_DIRNAME, change.learned_from_case, known.get(CASES_DIRNAME))
 
 
 def starts_new_period(current: dict, change: AdoptionChange) -> bool:
@@ -310,7 +350,7 @@ def _status_label(status: str | None) -> str:
     return vocab("adoption_status").label(status, "zh") if status in vocab("adoption_status") else str(status)
 
 
-def _read(path: Path) -> str:
+def read_case_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # bytes, not read_text: CRLF files keep their line ends
@@ -321,7 +361,7 @@ def _loaded_case(text: str, path: Path, check_schema: bool = True) -> LoadedYaml
     from ftzkb.load import schema
 
     try:
-        loaded = load_yaml_text(text)
+        loaded = load_yaml_text_shared(text)
     except YamlLoadError as exc:
         raise AdoptError(f"{path}:{exc.line}:{exc.col}: {exc.zh}（请先修正此文件）",
                          f"{path}:{exc.line}:{exc.col}: {exc.en} (fix the file first)", code=1) from None

@@ -27,6 +27,8 @@ from ftzkb.record.adopt import (
     evidence_source,
     ids_in,
     plan_adoption,
+    plan_new_records,
+    read_case_text,
     with_ids,
 )
 from ftzkb.record.sheets import SheetError, Table, column_letter, folded, read_tables
@@ -359,22 +361,80 @@ def plan_sheet(path: Path, root: Path) -> BulkPlan:
 
 def plan_rows(rows: list[BulkRow], problems: list[Problem], root: Path,
               on_row: Callable[[int], None] | None = None) -> BulkPlan:
-    """`on_row(1)` is called as each row is done (for a progress bar)."""
+    """`on_row(n)` is called as rows are done (for a progress bar). Rows are planned file by file:
+    changes to existing records one by one, then every new record of the file in one edit."""
     problems = list(problems)
     known = {CASES_DIRNAME: ids_in(root, CASES_DIRNAME), CARRIERS_DIRNAME: ids_in(root, CARRIERS_DIRNAME)}
-    plans: dict[Path, Planned] = {}
     bad_rows = {p.row for p in problems}
+    by_file: dict[str, list[BulkRow]] = {}
     for row in rows:
+        if row.number not in bad_rows:
+            by_file.setdefault(row.case, []).append(row)
+    plans = []
+    for case_id, file_rows in by_file.items():
+        planned = _plan_file(root, case_id, file_rows, known, problems)
+        if planned is not None:
+            plans.append(planned)
         if on_row:
-            on_row(1)
-        if row.number in bad_rows:
+            on_row(len(file_rows))
+    return BulkPlan(rows, plans, sorted(problems))
+
+
+def _plan_file(root: Path, case_id: str, rows: list[BulkRow], known: dict[str, set[str]],
+               problems: list[Problem]) -> Planned | None:
+    if case_id not in known[CASES_DIRNAME]:
+        problems += [_problem(row, plan_error(root, row, known)) for row in rows]
+        return None
+    path = root / CASES_DIRNAME / f"{case_id}.yaml"
+    try:
+        planned = Planned(path, read_case_text(path), "")
+    except AdoptError as exc:
+        problems += [_problem(row, exc) for row in rows]
+        return None
+    planned.text = planned.original
+    recorded = {a.get("carrier") for a in _adoptions(planned.text)}
+    fresh = [row for row in rows if row.carrier not in recorded]
+    if len({row.carrier for row in fresh}) < len(fresh):  # one carrier twice: plan one by one
+        fresh = []
+    for row in rows:
+        if row in fresh:
             continue
-        target = root / CASES_DIRNAME / f"{row.case}.yaml"
         try:
-            plans[target] = plan_adoption(root, row.case, row.carrier, row.change, plans.get(target), known)
+            plan_adoption(root, row.case, row.carrier, row.change, planned, known)
         except AdoptError as exc:
-            problems.append(Problem(row.number, 0, row.place, exc.zh, exc.en))
-    return BulkPlan(rows, list(plans.values()), sorted(problems))
+            problems.append(_problem(row, exc))
+    results, whole_file = plan_new_records(root, case_id, [(r.carrier, r.change) for r in fresh], planned, known)
+    problems += [_problem(row, exc) for row, exc in zip(fresh, results, strict=True) if exc is not None]
+    if whole_file is not None:  # the new records together break a rule: one by one tells which row
+        for row in fresh:
+            try:
+                plan_adoption(root, row.case, row.carrier, row.change, planned, known)
+            except AdoptError as exc:
+                problems.append(_problem(row, exc))
+    return planned
+
+
+def plan_error(root: Path, row: BulkRow, known: dict[str, set[str]]) -> AdoptError:
+    try:
+        plan_adoption(root, row.case, row.carrier, row.change, None, known)
+    except AdoptError as exc:
+        return exc
+    return AdoptError("无法处理这一行", "cannot process this row")
+
+
+def _problem(row: BulkRow, exc: AdoptError) -> Problem:
+    return Problem(row.number, 0, row.place, exc.zh, exc.en)
+
+
+def _adoptions(text: str) -> list[dict]:
+    from ftzkb.load.yamlload import YamlLoadError, load_yaml_text_shared
+
+    try:
+        data = load_yaml_text_shared(text).data
+    except YamlLoadError:
+        return []
+    found = data.get("adoptions") if isinstance(data, dict) else None
+    return [a for a in found if isinstance(a, dict)] if isinstance(found, list) else []
 
 
 def fingerprint_of(row: BulkRow) -> str | None:
