@@ -147,7 +147,7 @@ def _placed(problem, loaded: LoadedYaml) -> list:
 
 
 def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedYaml | None]]:
-    workers = _worker_count(len(jobs))
+    workers = worker_count(len(jobs))
     if workers < 2:
         yield from (file_facts(raw, kind) for raw, kind in jobs)
         return
@@ -158,7 +158,7 @@ def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedY
             yield FileFacts.of_list(found), None
 
 
-def _worker_count(jobs: int) -> int:
+def worker_count(jobs: int) -> int:
     if jobs < POOL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("FTZKB_JOBS", "")
