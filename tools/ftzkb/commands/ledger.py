@@ -44,9 +44,11 @@ def command() -> None:
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
               help="文件格式 / file format")
 @click.option("--return-to", default="省自贸办", show_default=True, help="填好后交回给谁 / whom it goes back to")
+@click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+              help="public：只含公开记录（可发给载体）；internal：含内部记录 / public records only, or internal too")
 @root_option
 def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | None, out: Path, fmt: str,
-                   return_to: str, root: Path | None) -> None:
+                   return_to: str, audience: str, root: Path | None) -> None:
     """为一个、几个或全部载体导出复制推广台账（每个载体一个工作簿）。
 
     Export the replication ledger of one, several or all carriers (a workbook each).
@@ -65,7 +67,8 @@ def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | N
     with progress(len(wanted), "导出台账", "exporting ledgers") as bar:
         for carrier_id in wanted:
             try:
-                written.append(write_ledger(corpus, corpus.carriers[carrier_id], version, out, fmt, return_to, today))
+                written.append(write_ledger(corpus, corpus.carriers[carrier_id], version, out, fmt, return_to, today,
+                                            audience))
             except FileRefused as exc:
                 fail(exc.zh, exc.en, code=2)
             bar.update(1)

@@ -21,7 +21,8 @@ from ftzkb.export.files import write_csv, write_xlsx
 from ftzkb.export.rows import Column, Row, Sheet
 from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Corpus
 from ftzkb.load.version import DataVersion
-from ftzkb.replication import batch_targets, batches, current_records, eligible, index_of
+from ftzkb.replication import batch_targets, batches, eligible, index_of
+from ftzkb.replication.core import record_rank
 from ftzkb.vocab import label, vocab
 
 LEDGER_SHEET = "台账"
@@ -66,7 +67,7 @@ class LedgerRow:
     records: tuple[Adoption, ...]  # the carrier's records of the case, all periods
 
 
-def ledger_rows(corpus: Corpus, carrier: Carrier, public_only: bool = True) -> list[LedgerRow]:
+def ledger_rows(corpus: Corpus, carrier: Carrier, audience: str = PUBLIC) -> list[LedgerRow]:
     """The carrier's rows: mandated cases first (by batch), then cases with records, then the
     cases it is eligible for (neither originated by it nor withdrawn), each group by case id."""
     index = index_of(corpus)
@@ -74,12 +75,9 @@ def ledger_rows(corpus: Corpus, carrier: Carrier, public_only: bool = True) -> l
     with_records = {case.id for case, _ in index.adopted_by.get(carrier.id, ())}
     rows = []
     for case in sorted(corpus.cases.values(), key=lambda c: c.id):
-        if public_only and case.audience != PUBLIC:
+        if audience == PUBLIC and case.audience != PUBLIC:
             continue
-        records: tuple[Adoption, ...] = ()
-        if case.id in with_records:
-            records = tuple(a for a in case.adoptions
-                            if a.carrier == carrier.id and (not public_only or a.audience == PUBLIC))
+        records = shown_records(case, carrier.id, audience) if case.id in with_records else ()
         group = MANDATED if case.id in mandated else HAS_RECORDS if records else ELIGIBLE
         if group == ELIGIBLE and (case.origin_carrier == carrier.id or case.lifecycle != "active"
                                   or not eligible(case, carrier)):
@@ -101,6 +99,16 @@ def _mandating_batches(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
                 if corpus.cases[case_id].origin_carrier != carrier_id:
                     mine.setdefault(case_id, []).append(info.key)
     return found
+
+
+def shown_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> tuple[Adoption, ...]:
+    """The records of a carrier that a ledger shows and hashes: in a public ledger (the default:
+    it leaves the office) only the public ones; in an internal ledger all of them."""
+    return tuple(a for a in case.adoptions if a.carrier == carrier_id and (audience != PUBLIC or a.audience == PUBLIC))
+
+
+def hidden_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> bool:
+    return audience == PUBLIC and any(a.carrier == carrier_id and a.audience != PUBLIC for a in case.adoptions)
 
 
 def state_hash(records: Iterable[Adoption]) -> str:
@@ -134,9 +142,9 @@ def split_fingerprint(text: str) -> tuple[str, str] | None:
 
 def editable_values(row: LedgerRow) -> dict[str, str]:
     """The current period as the official sees it, prefilled in the editable cells."""
-    current = current_records(row.case).get(row.records[0].carrier) if row.records else None
-    if current is None:
+    if not row.records:
         return {}
+    current = max(row.records, key=record_rank)  # of the records the ledger shows (public ones)
     values = {"status": label("adoption_status", current.status, "zh"),
               "date": "" if current.date == "unknown" else current.date,
               "evidence": SEPARATOR.join(s.url or s.document or s.title for s in current.evidence),
@@ -162,13 +170,19 @@ def batch_name(key: str) -> str:
     return f"{label('recognition_level', level, 'zh')}第{number}批" if level in vocab("recognition_level") else key
 
 
-def title_line(carrier: Carrier, version: DataVersion) -> str:
-    """The first line of the sheet: carrier (with its id, which the reader looks for) and data version."""
+INTERNAL_MARK = "内部版"
+
+
+def title_line(carrier: Carrier, version: DataVersion, audience: str = PUBLIC) -> str:
+    """The first line of the sheet: carrier (with its id, which the reader looks for), data
+    version, and for an internal ledger the mark that it holds internal records."""
     stamp = version.date.strftime("%Y-%m-%d")
-    return f"{TITLE_MARK}｜{carrier.name}（{carrier.id}）｜数据版本 {version.label}（{stamp}）"
+    line = f"{TITLE_MARK}｜{carrier.name}（{carrier.id}）｜数据版本 {version.label}（{stamp}）"
+    return line + (f"｜{INTERNAL_MARK}（含内部记录，不得外传）" if audience != PUBLIC else "")
 
 
-def cover_sheet(carrier: Carrier, version: DataVersion, return_to: str, exported_on: str, rows: int) -> Sheet:
+def cover_sheet(carrier: Carrier, version: DataVersion, return_to: str, exported_on: str, rows: int,
+                audience: str = PUBLIC) -> Sheet:
     lines = [
         ("载体", f"{carrier.name}（{carrier.id}）"),
         ("数据版本", f"{version.label}（{version.date.strftime('%Y-%m-%d')}）"),
@@ -184,14 +198,15 @@ def cover_sheet(carrier: Carrier, version: DataVersion, return_to: str, exported
     ]
     columns = [Column("item", "项目", "item", 14), Column("text", "内容", "text", 100)]
     return Sheet(COVER_SHEET, columns, [{"item": a, "text": b} for a, b in lines], freeze="A2", wrap=True,
-                 title_rows=[title_line(carrier, version)], filter=False)
+                 title_rows=[title_line(carrier, version, audience)], filter=False)
 
 
-def ledger_sheet(corpus: Corpus, carrier: Carrier, version: DataVersion, rows: list[LedgerRow]) -> Sheet:
+def ledger_sheet(corpus: Corpus, carrier: Carrier, version: DataVersion, rows: list[LedgerRow],
+                 audience: str = PUBLIC) -> Sheet:
     statuses = [vocab("adoption_status").label(v, "zh") for v in vocab("adoption_status").values]
     metrics = [vocab("outcome_metric").label(v, "zh") for v in vocab("outcome_metric").values]
     return Sheet(LEDGER_SHEET, LEDGER_COLUMNS, [ledger_row_cells(corpus, row) for row in rows], freeze="C3",
-                 title_rows=[title_line(carrier, version)], editable=EDITABLE, protect=True,
+                 title_rows=[title_line(carrier, version, audience)], editable=EDITABLE, protect=True,
                  choices={"status": statuses, "outcome_metric": metrics}, notes=NOTES, wrap=True)
 
 
@@ -202,14 +217,15 @@ def ledger_file_name(carrier: Carrier, fmt: str) -> str:
 
 
 def write_ledger(corpus: Corpus, carrier: Carrier, version: DataVersion, out: Path, fmt: str, return_to: str,
-                 exported_on: str) -> Path:
+                 exported_on: str, audience: str = PUBLIC) -> Path:
     """One carrier's ledger into `out`: a workbook with a cover sheet and the ledger sheet, or a
     CSV (UTF-8 with BOM, for Excel) with the title line above the headings."""
-    rows = ledger_rows(corpus, carrier)
-    sheet = ledger_sheet(corpus, carrier, version, rows)
+    rows = ledger_rows(corpus, carrier, audience)
+    sheet = ledger_sheet(corpus, carrier, version, rows, audience)
     path = out / ledger_file_name(carrier, fmt)
     if fmt == "csv":
         write_csv(sheet.rows, path, sheet.columns, lang="zh", title_rows=sheet.title_rows)
     else:
-        write_xlsx([cover_sheet(carrier, version, return_to, exported_on, len(rows)), sheet], path, lang="zh")
+        write_xlsx([cover_sheet(carrier, version, return_to, exported_on, len(rows), audience), sheet], path,
+                   lang="zh")
     return path

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ftzkb.dates import parse_date
 from ftzkb.export import ADOPTION_COLUMNS
-from ftzkb.export.ledger import FINGERPRINT_KEY, LEDGER_COLUMNS, TITLE_MARK
+from ftzkb.export.ledger import FINGERPRINT_KEY, INTERNAL_MARK, LEDGER_COLUMNS, TITLE_MARK
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 from ftzkb.record.adopt import (
     AdoptError,
@@ -104,6 +104,7 @@ class SheetInfo:
     header_row: int
     carrier: str | None = None
     data_version: str | None = None
+    audience: str = "public"  # an internal ledger says so in its title row
     columns: dict[str, int] = field(default_factory=dict)  # key -> column index
 
 
@@ -142,6 +143,7 @@ def _read_title(info: SheetInfo, title_cells: list[str]) -> None:
             version = _VERSION_IN_TITLE.search(text)
             info.carrier = carrier.group(1) if carrier else None
             info.data_version = version.group(1) if version else None
+            info.audience = "internal" if INTERNAL_MARK in text else "public"
 
 
 def _map_columns(info: SheetInfo, headings: list[str], keys: list[str | None]) -> list[Problem]:

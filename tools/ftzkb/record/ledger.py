@@ -10,11 +10,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ftzkb.export.ledger import FINGERPRINT_KEY, split_fingerprint, state_hash, values_hash
+from ftzkb.export.ledger import (
+    FINGERPRINT_KEY,
+    hidden_records,
+    shown_records,
+    split_fingerprint,
+    state_hash,
+    values_hash,
+)
 from ftzkb.load.model import Corpus
 from ftzkb.record.bulk import BulkPlan, BulkRow, Problem, SheetInfo, plan_rows, read_rows
 from ftzkb.record.sheets import SheetError
-from ftzkb.replication import current_records
+from ftzkb.replication.core import record_rank
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_FILES = 2_000
@@ -80,34 +87,42 @@ def read_ledgers(inputs: list[Path], root: Path, corpus: Corpus, carrier: str | 
     return files, problems
 
 
-def _needs_evidence(row: BulkRow, corpus: Corpus) -> bool:
+def _needs_evidence(row: BulkRow, corpus: Corpus, audience: str) -> bool:
     """A new record or a new period must carry its evidence (a document number or a URL)."""
     if row.change.status is None or row.change.evidence:
         return False
     case = corpus.cases.get(row.case)
-    current = current_records(case).get(row.carrier) if case else None
-    return current is None or current.status != row.change.status
+    shown = shown_records(case, row.carrier, audience) if case else ()
+    return not shown or max(shown, key=record_rank).status != row.change.status
 
 
 def _sorted_rows(file: LedgerFile, rows: list[BulkRow], corpus: Corpus) -> LedgerFile:
     for row in rows:
-        if _needs_evidence(row, corpus):
+        exported = split_fingerprint(row.cells.get(FINGERPRINT_KEY, ""))
+        if exported is not None and values_hash(row.cells) == exported[1]:
+            file.untouched += 1
+            continue
+        if exported is None and row.change.is_empty():
+            continue
+        case = corpus.cases.get(row.case)
+        if case is not None and hidden_records(case, row.carrier, file.info.audience):
+            file.conflicts.append(Problem(row.number, 0, row.place,
+                                          f"{row.case} ← {row.carrier} 另有内部记录，公开版台账不能改动它："
+                                          "请导出内部版台账（ftzkb ledger export --audience internal）再填",
+                                          "this record has internal periods a public ledger cannot change: "
+                                          "use an internal ledger (--audience internal)"))
+            continue
+        if _needs_evidence(row, corpus, file.info.audience):
             column = file.info.columns.get("evidence", 0)
             file.conflicts.append(Problem(row.number, column, file.info.table.place(row.number, column),
                                           "新的复制记录或状态变化必须写证据（文号或网址）",
                                           "a new record or status change needs evidence (document number or URL)"))
             continue
-        exported = split_fingerprint(row.cells.get(FINGERPRINT_KEY, ""))
         if exported is None:  # not from an export: every row with something in it counts
-            if not row.change.is_empty():
-                file.rows.append(row)
+            file.rows.append(row)
             continue
-        state, values = exported
-        if values_hash(row.cells) == values:
-            file.untouched += 1
-            continue
-        case = corpus.cases.get(row.case)
-        now = state_hash(a for a in case.adoptions if a.carrier == row.carrier) if case else state
+        state = exported[0]
+        now = state_hash(shown_records(case, row.carrier, file.info.audience)) if case else state
         if now != state:
             version = file.info.data_version or "?"
             file.conflicts.append(Problem(
