@@ -58,7 +58,9 @@ def _print_rules(fmt: str) -> None:
 
     rules = all_rules()
     if fmt == "json":
-        echo_json([{"id": r.id, "severity": r.severity, "zh": r.zh, "en": r.en} for r in rules])
+        echo_json([{"id": r.id, "severity": r.severity, "scope": sorted(r.scope), "stage": r.stage,
+                    "fixable": r.fixer is not None, "zh": r.zh, "en": r.en} for r in rules])
         return
     for r in rules:
-        click.echo(f"{r.id:28} {r.severity:8} {pick(r.zh, r.en)}")
+        fixable = pick("（可自动修复）", " (fixable)") if r.fixer is not None else ""
+        click.echo(f"{r.id:30} {r.severity:8} {r.scope_label:13} {pick(r.zh, r.en)}{fixable}")
