@@ -232,6 +232,8 @@ def _precheck_lines(text: str) -> None:
 
 
 _KEY_COLON_NO_SPACE = re.compile(r"^[ ]*(?:- )?[A-Za-z_][A-Za-z0-9_]*:(?![ \t]|$|//)")
+# The line checks above, for the fixers that repair what they find (`ftzkb validate --fix`).
+FULLWIDTH_COLON_KEY, BAD_INDENT, KEY_COLON_NO_SPACE = _FULLWIDTH_COLON_KEY, _BAD_INDENT, _KEY_COLON_NO_SPACE
 
 
 def _colon_without_space(text: str, exc: yaml.MarkedYAMLError) -> YamlLoadError | None:

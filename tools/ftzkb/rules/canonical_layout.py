@@ -14,7 +14,7 @@ def first_difference(text: str, canonical: str) -> int:
 @rule("canonical-layout", WARNING, "文件应为规范格式（键序、缩进、引号）",
       "files should be in canonical layout (key order, indentation, quoting)", scope=(CASE, CARRIER))
 def check(record, report):
-    from ftzkb.load.layout import canonical_text, has_inner_comments, is_canonical
+    from ftzkb.load.layout import canonical_text, is_canonical
 
     loaded = record.loaded
     canonical = loaded.canonical
@@ -22,8 +22,9 @@ def check(record, report):
         canonical = is_canonical(loaded.text, loaded.data, kind_of(record.path))
     if canonical:
         return
-    line = first_difference(loaded.text, canonical_text(loaded.data, kind_of(record.path)))
-    if has_inner_comments(loaded.text):
+    kind = kind_of(record.path)
+    line = first_difference(loaded.text, canonical_text(loaded.data, kind))
+    if not only_modeline_comments(loaded.text, kind):
         report((), "不是规范格式（键序、缩进或引号）；文件中有注释，自动修正会删除它们：请手工调整，"
                "或运行 ftzkb fmt --drop-comments",
                "not in canonical layout (key order, indentation or quoting); the file has comments that a rewrite "
@@ -33,12 +34,22 @@ def check(record, report):
                "not in canonical layout (key order, indentation or quoting) from this line on", place=(line, 1))
 
 
+def only_modeline_comments(text: str, kind: str) -> bool:
+    """A canonical rewrite keeps no comment but the schema modeline: is that all the file has?"""
+    from ftzkb.load.layout import modeline
+
+    return all(line.strip() == modeline(kind) for line in text.splitlines() if line.lstrip().startswith("#"))
+
+
 @fixes("canonical-layout")
 def fix(target, diagnostic):
-    from ftzkb.load.layout import canonical_text, has_inner_comments
+    """The canonical rewrite (`ftzkb fmt`), when it loses nothing: no comment but the modeline."""
+    from ftzkb.load.layout import canonical_text
 
     from .fixing import Rewrite
 
-    if target.loaded is None or has_inner_comments(target.text) or not isinstance(target.loaded.data, dict):
+    if target.loaded is None or not isinstance(target.loaded.data, dict):
+        return None
+    if not only_modeline_comments(target.text, target.kind):
         return None
     return Rewrite(canonical_text(target.loaded.data, target.kind))
