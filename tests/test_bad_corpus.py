@@ -36,7 +36,7 @@ def test_bad_file_reports_rule_at_line(report, file, rule, line):
 
 # Ids a file in this corpus cannot show, each with the unit test that shows it instead.
 NO_BAD_FILE = {
-    "similar-case": "every file here is built from one template, so all are alike (tests/test_rules_similar_case.py)",
+    "similar-case": "every file here is built from one template, so all are alike (tests/test_rules_checks.py)",
     "file-unreadable": "needs a file the test cannot read (tests/test_rules_registry.py)",
     "yaml-too-large": "a file over 1 MB does not belong in the repository (tests/test_yamlload.py)",
     "internal-error": "needs a rule that crashes (tests/test_rules_registry.py)",
