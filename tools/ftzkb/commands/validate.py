@@ -47,6 +47,9 @@ def command(paths, strict, changed_since, fix, dry_run, list_rules, fmt, root):
     if dry_run and not fix:
         fail("--dry-run 要与 --fix 一起用：ftzkb validate --fix --dry-run",
              "--dry-run goes with --fix: ftzkb validate --fix --dry-run", code=2)
+    if fix and changed_since:
+        fail("--fix 不能与 --changed-since 同用：请列出要修复的文件，如 ftzkb validate --fix cases/x.yaml",
+             "--fix does not combine with --changed-since: name the files to fix", code=2)
     base = corpus_root(root)
     if fix:
         report = _fix(base, paths, dry_run, fmt)
