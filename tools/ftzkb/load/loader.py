@@ -135,7 +135,7 @@ def _facts_of_loaded(loaded: LoadedYaml, kind: str) -> FileFacts:
 
     # The explaining validator runs only when the fast check says no; should it find nothing, the file passes.
     valid = schema.is_valid(kind, loaded.data)
-    problems = [] if valid else [_placed(p, loaded) for p in schema.check(kind, loaded.data)]
+    problems = [] if valid else [_placed(p, loaded) for p in schema.check(kind, loaded.data, loaded)]
     if problems:
         return FileFacts(problems=problems)
     return FileFacts(loaded.data, canonical=is_canonical(loaded.text, loaded.data, kind))

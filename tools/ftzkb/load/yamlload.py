@@ -10,6 +10,7 @@ numbers are resolved; `no`, `012`, `1:30` and `2024-03-15` stay strings.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 DATA_DIRNAMES = (CASES_DIRNAME, CARRIERS_DIRNAME)
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
+MAX_INT_DIGITS = 15  # every integer is exact in JSON and JavaScript (< 2**53); no field needs more
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -82,6 +84,7 @@ class LoadedYaml:
     marks: tuple[dict[Path_, Position], dict[Path_, Position]] | None = field(default=None, repr=False,
                                                                             compare=False)
     canonical: bool | None = field(default=None, compare=False)  # layout verdict, when the loader knows it
+    early: _Marks | None = field(default=None, repr=False, compare=False)  # places up to the first one asked for
 
     @property
     def text(self) -> str:
@@ -105,7 +108,8 @@ class LoadedYaml:
     def position(self, path: Path_) -> Position:
         """Where the value at `path` (or its nearest ancestor) is written."""
         path = tuple(path)
-        if early := self._places_up_to(path):
+        early = self._places_up_to(path)
+        if early is not None and path in early[0]:
             return early[0][path]
         value_marks = self.value_marks
         while path:
@@ -116,23 +120,30 @@ class LoadedYaml:
 
     def key_position(self, path: Path_) -> Position:
         path = tuple(path)
-        if (early := self._places_up_to(path)) and path in early[1]:
+        early = self._places_up_to(path)
+        if early is not None and path in early[1]:
             return early[1][path]
         return self.key_marks.get(path) or self.position(path)
 
     def _places_up_to(self, path: Path_) -> _Marks | None:
         """The places read from the start of the text up to the value at `path` (a message about a
-        title costs a few parser events); None if the places are known already or `path` is not in
-        the file, in which case the whole file was read and its places are kept."""
+        title costs a few parser events), kept for the next question. A question about a place
+        beyond them answers None: the caller then reads every place of the file, once, so however
+        many messages a file gets, it is read at most twice. None too if the places are known
+        already, or `path` is not in the file (its places are then all read and kept)."""
         if self.marks is not None:
             return None
+        if self.early is not None:
+            return self.early if path in self.early[0] else None
         scanned = _scan_marks(self.text, path)
         if scanned is None:
             return None
         places, found = scanned
-        if not found:
-            self.marks = places
-        return places if found else None
+        if found:
+            self.early = places
+            return places
+        self.marks = places
+        return None
 
 
 class YamlLoadError(Exception):
@@ -237,6 +248,8 @@ def _precheck_lines(text: str) -> None:
 
 
 _KEY_COLON_NO_SPACE = re.compile(r"^[ ]*(?:- )?[A-Za-z_][A-Za-z0-9_]*:(?![ \t]|$|//)")
+# The line checks above, for the fixers that repair what they find (`ftzkb validate --fix`).
+FULLWIDTH_COLON_KEY, BAD_INDENT, KEY_COLON_NO_SPACE = _FULLWIDTH_COLON_KEY, _BAD_INDENT, _KEY_COLON_NO_SPACE
 
 
 def _colon_without_space(text: str, exc: yaml.MarkedYAMLError) -> YamlLoadError | None:
@@ -366,10 +379,24 @@ def _resolve_scalar(event: yaml.ScalarEvent) -> Any:
     if value in ("true", "false"):
         return value == "true"
     if _INT.match(value):
+        if len(value.lstrip("-")) > MAX_INT_DIGITS:
+            raise _number_error(event, "整数超过 15 位", "an integer of more than 15 digits")
         return int(value)
     if _FLOAT.match(value):
-        return float(value)
+        number = float(value)
+        if math.isinf(number) or len(value.partition(".")[0].lstrip("-")) > MAX_INT_DIGITS:
+            raise _number_error(event, "数字超过 15 位整数", "a number of more than 15 integer digits")
+        return number
     return value
+
+
+def _number_error(event: yaml.ScalarEvent, what_zh: str, what_en: str) -> YamlLoadError:
+    """Numbers too large to be exact (or infinite) are refused where they are written; a text of
+    digits belongs in quotes."""
+    line, col = _pos(event)
+    return YamlLoadError("yaml-number-range", line, col,
+                         f"数字过大（{what_zh}）：本知识库的数字都远小于此；如果这是一串编号或文字，请加英文引号",
+                         f"number too large ({what_en}): if it is a code or text, put it in quotes")
 
 
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent

@@ -26,9 +26,6 @@ from ftzkb.replication.core import record_rank
 from ftzkb.suggest import id_hint
 from ftzkb.vocab import lookup, vocab
 
-# Rules that look at one case alone, so they can judge an edit without the corpus.
-CASE_RULES = frozenset({"date-plausible", "learned-from-acyclic", "mandate-names-batch", "one-record-per-carrier",
-                        "origin-not-adopter", "url-scheme"})
 _BATCH_KEY = re.compile(r"^(?P<level>[a-z]+(?:-[a-z]+)*)-(?P<batch>[1-9][0-9]?)$")
 _URL = re.compile(r"^https?://\S+$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -382,11 +379,11 @@ def _check_case_rules(before: LoadedYaml, after: LoadedYaml, path: Path) -> None
 
 def _case_errors(loaded: LoadedYaml, path: Path) -> list[tuple[str, str]]:
     from ftzkb.diagnostics import ERROR
-    from ftzkb.rules import run_rules
+    from ftzkb.rules import rules_for_scope, run_rules
 
     case = Case.of(loaded.data, path, loaded)
     corpus = Corpus(path.parent.parent, cases={case.id: case})
-    return [(d.zh, d.en) for d in run_rules(corpus, only=set(CASE_RULES)) if d.severity == ERROR]
+    return [(d.zh, d.en) for d in run_rules(corpus, only=rules_for_scope("case")) if d.severity == ERROR]
 
 
 def record_changes(root: Path, make_plans: Callable[[], list[Planned]], dry_run: bool = False

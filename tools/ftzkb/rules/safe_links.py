@@ -1,6 +1,6 @@
 import re
 
-from . import ERROR, rule
+from . import CASE, ERROR, rule
 
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:href|src)\s*=\s*[\"']?\s*([^\"'\s>]+)", re.IGNORECASE)
 _SAFE = re.compile(r"(https?://|mailto:|#|/|\.\.?/)", re.IGNORECASE)
@@ -18,11 +18,11 @@ def _texts(case):
 
 
 @rule("url-scheme", ERROR, "正文中的链接只能是 http(s)、mailto 或站内链接",
-      "links in text must be http(s), mailto or relative")
-def check(corpus, report):
-    for case in corpus.cases.values():
-        for path, text in _texts(case):
-            for match in _LINK.finditer(text):
-                target = match.group(1) or match.group(2)
-                if not _SAFE.match(target):
-                    report(case, path, f"链接“{target[:60]}”不是 http(s) 网址", f"link '{target[:60]}' is not http(s)")
+      "links in text must be http(s), mailto or relative", scope=CASE)
+def check(case, report):
+    for path, text in _texts(case):
+        for match in _LINK.finditer(text):
+            target = match.group(1) or match.group(2)
+            if not _SAFE.match(target):
+                report(path, f"链接“{target[:60]}”不是 http(s) 网址：请改用 https:// 开头的网址，或删除这个链接",
+                       f"link '{target[:60]}' is not http(s): use an https:// address or remove the link")

@@ -1,9 +1,11 @@
 import re
 
-from . import WARNING, rule
+from . import CARRIER, CASE, WARNING, fixes, rule
 
 # A whitespace character (other than the line break itself) at the end of a line of the text.
-_TRAILING = re.compile(r"[^\S\n](?:\n|\Z)")
+_TRAILING = re.compile(r"[^\S\n]+(?=\n|\Z)")
+_FULLWIDTH = "\u3000"
+_CJK_AROUND = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\u3000+|\u3000+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
 def _walk(value, path=()):
@@ -24,7 +26,7 @@ def _has_finding(value) -> bool:
         item = stack.pop()
         kind = type(item)
         if kind is str:
-            if "\u3000" in item or _TRAILING.search(item):
+            if _FULLWIDTH in item or _TRAILING.search(item):
                 return True
         elif kind is dict:
             stack.extend(item.values())
@@ -33,14 +35,32 @@ def _has_finding(value) -> bool:
     return False
 
 
-@rule("whitespace", WARNING, "文本中不应有全角空格或行尾空格", "no full-width spaces or trailing whitespace in text")
-def check(corpus, report):
-    for record in (*corpus.cases.values(), *corpus.carriers.values()):
-        if not _has_finding(record.loaded.data):
-            continue
-        for path, text in _walk(record.loaded.data):
-            if "\u3000" in text:
-                report(record, path, "文本中有全角空格“　”：请删除或改用半角空格",
-                       "full-width space in text: delete it or use an ASCII space")
-            elif _TRAILING.search(text):
-                report(record, path, "文本行尾有多余空格：请删除", "trailing whitespace in text: delete it")
+def cleaned(text: str) -> str:
+    """The text without full-width spaces (dropped next to Chinese, an ASCII space elsewhere) and
+    without spaces at the ends of its lines."""
+    text = _CJK_AROUND.sub("", text).replace(_FULLWIDTH, " ")
+    return _TRAILING.sub("", text)
+
+
+@rule("whitespace", WARNING, "文本中不应有全角空格或行尾空格", "no full-width spaces or trailing whitespace in text",
+      scope=(CASE, CARRIER))
+def check(record, report):
+    if not _has_finding(record.loaded.data):
+        return
+    for path, text in _walk(record.loaded.data):
+        if _FULLWIDTH in text:
+            report(path, "文本中有全角空格“　”：请删除或改用半角空格",
+                   "full-width space in text: delete it or use an ASCII space")
+        elif _TRAILING.search(text):
+            report(path, "文本行尾有多余空格：请删除", "trailing whitespace in text: delete it")
+
+
+@fixes("whitespace")
+def fix(target, diagnostic):
+    from .fixing import ValueFix
+
+    path = target.path_at(diagnostic.line, diagnostic.col)
+    value = target.value_at(path)
+    if not isinstance(value, str) or cleaned(value) == value:
+        return None
+    return ValueFix(path, cleaned(value))

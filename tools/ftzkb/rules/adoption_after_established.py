@@ -1,0 +1,27 @@
+"""A carrier cannot adopt a case before it existed. Certain from the dates written: an error;
+undecidable because a date gives only a year or month: a warning."""
+
+from ftzkb.diagnostics import WARNING
+
+from . import CASE, CORPUS, ERROR, rule
+from .datecmp import Order, is_before
+
+
+@rule("adoption-after-established", ERROR, "复制日期不能早于复制载体的设立日期",
+      "an adoption cannot be dated before its carrier was established", scope=CORPUS, reads=(CASE,))
+def check(case, corpus, report):
+    for adoption in case.adoptions:
+        carrier = corpus.carriers.get(adoption.carrier)
+        if carrier is None or not carrier.established:
+            continue
+        order = is_before(adoption.date, carrier.established)
+        path = ("adoptions", adoption.index, "date")
+        if order is Order.BEFORE:
+            report(path, f"复制日期早于载体“{carrier.display_name}”的设立日期 {carrier.established}：请核对日期或载体",
+                   f"the adoption is dated before '{carrier.id}' was established ({carrier.established}): "
+                   "check the date or the carrier")
+        elif order is Order.UNDECIDABLE:
+            report(path, f"无法判断复制时载体“{carrier.display_name}”（设立于 {carrier.established}）是否已存在："
+                   "日期只写到年或月，如知道请写更精确的日期", f"cannot tell whether '{carrier.id}' (established "
+                   f"{carrier.established}) existed at this adoption: a date gives only a year or month; write it "
+                   "more precisely if known", severity=WARNING)
