@@ -191,7 +191,8 @@ def test_an_open_period_is_closed_by_the_next_and_an_unknown_order_warns():
 
 @pytest.mark.parametrize(("started", "established", "expected"), [
     ("2019-06-20", "2019-08", [ERROR]),  # the old sz-guanzhurong record: SIP's reform, not the area's
-    ("2019", "2019-08", [WARNING]),
+    ("2019", "2019-08", []),  # the source gives only the year that holds the establishment: as precise as it gets
+    ("2019-09", "2019", [WARNING]),  # the carrier's date could be looked up
     ("<=2020-09", "2019-08", []),  # "no later than" says nothing about the start
     ("<=2019-06", "2019-08", [ERROR]),
     ("unknown", "2019-08", []),

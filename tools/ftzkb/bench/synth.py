@@ -75,7 +75,8 @@ _TYPES: dict[str, tuple[str, str, str, float]] = {
     "national-new-area": ("new-area", "{city}{q}新区", "{city}{q}新区", 0.03),
     "cooperation-park": ("park", "中{partner}（{city}{q}）合作产业园", "中{partner}{city}{q}园", 0.05),
     "other-province-ftz": ("ext-area", "中国（{province}）自由贸易试验区{city}{q}片区", "{city}{q}片区", 0.04),
-    "other": ("other", "{city}{q}跨境电子商务综合试验区", "{city}{q}跨境综试区", 0.08),
+    "other": ("other", "{city}{q}跨境电子商务综合试验区", "{city}{q}跨境综试区", 0.07),
+    "city": ("city", "{city}市{q}", "{city}{q}", 0.01),
 }
 
 _VERBS = ["创新|Innovating", "探索|Exploring", "推行|Introducing", "建立|Establishing", "构建|Building",

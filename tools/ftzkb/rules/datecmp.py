@@ -37,3 +37,12 @@ def is_before(date: str | None, bound: str | None) -> Order:
     if first.earliest >= second.latest or first.no_later_than or second.no_later_than:
         return Order.NOT_BEFORE
     return Order.UNDECIDABLE
+
+
+def spans_over(date: str | None, bound: str | None) -> bool:
+    """Whether `date` is written more coarsely than `bound` and its span holds it (`2019` holds
+    `2019-08`): then the data is as precise as its source can be, and nothing more can be written."""
+    first, second = parse_date(date), parse_date(bound)
+    if first is None or second is None or first.no_later_than or second.no_later_than:
+        return False
+    return first.earliest <= second.earliest and second.latest <= first.latest and first != second

@@ -1,12 +1,14 @@
 """A case cannot originate in a carrier before that carrier existed (e.g. a reform of 2019-06 in a
 FTZ area set up in 2019-08: the originator was the unit of that time, such as the park or its
-customs). Certain from the dates written: an error; undecidable because a date gives only a year
-or month: a warning."""
+customs). Certain from the dates written: an error. Undecidable because the carrier's date gives
+only a year or month: a warning (its establishment can be looked up). A start written only to the
+year or month that holds the establishment date (`2019` against `2019-08`) passes: the source
+gives no more, and writing more would invent it."""
 
 from ftzkb.diagnostics import WARNING
 
 from . import CASE, CORPUS, ERROR, rule
-from .datecmp import Order, is_before
+from .datecmp import Order, is_before, spans_over
 
 
 @rule("origin-after-established", ERROR, "案例的首创日期不能早于首创载体的设立日期",
@@ -22,7 +24,7 @@ def check(case, corpus, report):
                "改革开始时该载体还不存在，首创载体应是当时实施改革的单位（如所在园区或部门），或请更正日期",
                f"the case starts before its origin carrier '{carrier.id}' was established ({carrier.established}): "
                "the originator was the unit of that time (e.g. the park or agency), or the date is wrong")
-    elif order is Order.UNDECIDABLE:
+    elif order is Order.UNDECIDABLE and not spans_over(case.started, carrier.established):
         report(("origin", "started"), f"无法判断首创时首创载体“{name}”（设立于 {carrier.established}）是否已存在："
                "日期只写到年或月；如知道请写更精确的日期，若改革早于该载体设立，首创载体应是当时的单位",
                f"cannot tell whether the origin carrier '{carrier.id}' (established {carrier.established}) existed "
