@@ -119,9 +119,8 @@ def import_command(inputs: tuple[Path, ...], carrier: str | None, dry_run: bool,
     for item in inputs:
         if not item.exists():
             fail(f"找不到文件或目录：{item}", f"no such file or directory: {item}", code=2)
-    corpus = load_corpus(base).corpus
     try:
-        files, problems = read_ledgers(list(inputs), base, corpus, carrier)
+        files, problems = read_ledgers(list(inputs), base, lambda: load_corpus(base).corpus, carrier)
     except SheetError as exc:
         fail(exc.zh, exc.en, code=2)
     outcome = {}

@@ -7,6 +7,7 @@ the repository after the export). The plan is per carrier; it is applied all or 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,11 +77,14 @@ def ledger_files(inputs: list[Path]) -> list[Path]:
     return found
 
 
-def read_ledgers(inputs: list[Path], root: Path, corpus: Corpus, carrier: str | None = None
+def read_ledgers(inputs: list[Path], root: Path, load: Callable[[], Corpus], carrier: str | None = None
                  ) -> tuple[list[LedgerFile], list[Problem]]:
+    """Every sheet is read (and a file that is not a ledger refused) before `load()` reads the
+    corpus, so a zip bomb or a stray text file is turned away at once."""
+    read = [(path, *read_rows(path, root, carrier)) for path in ledger_files(inputs)]
+    corpus = load()
     files, problems = [], []
-    for path in ledger_files(inputs):
-        rows, found, info = read_rows(path, root, carrier)
+    for path, rows, found, info in read:
         problems += found
         files.append(_sorted_rows(LedgerFile(path, info), rows, corpus))
         problems += files[-1].conflicts
