@@ -121,15 +121,22 @@ def _write_sheet(book: Any, styles: _Styles, sheet: Sheet, lang: str | None,
         hidden = column.key in sheet.hidden_columns
         ws.set_column(col, col, column.width, None, {"hidden": True} if hidden else {})
     last = top + len(sheet.rows)
+    # a style per column, worked out once; an empty cell is written only where it must look editable
+    editable = [column.key in sheet.editable for column in sheet.columns]
+    plain = [styles.cell(None, flag, sheet.wrap) for flag in editable]
     for offset, row in enumerate(sheet.rows, start=1):
+        number = top + offset
         for col, column in enumerate(sheet.columns):
-            value = row.get(column.key, "")
+            value = row.get(column.key)
             colour = sheet.fill(row, column) if sheet.fill else None
-            style = styles.cell(colour, column.key in sheet.editable, sheet.wrap)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                ws.write_string(top + offset, col, "" if value is None else str(value), style)
+            style = styles.cell(colour, editable[col], sheet.wrap) if colour else plain[col]
+            if value is None or value == "":
+                if editable[col] or colour:
+                    ws.write_blank(number, col, None, style)
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                ws.write_string(number, col, str(value), style)
             else:
-                ws.write_number(top + offset, col, value, style)
+                ws.write_number(number, col, value, style)
         if progress and offset % 1000 == 0:
             progress(1000)
     _layout(ws, sheet, top, last)
