@@ -55,7 +55,7 @@ def command(paths, strict, changed_since, fix, dry_run, list_rules, fmt, root):
         report = _fix(base, paths, dry_run, fmt)
     else:
         try:
-            report = validate(base, paths, changed_since)
+            report = validate(base, paths, changed_since, reuse_verdict=True)
         except UsageError as exc:
             fail(str(exc), str(exc), code=2)
     _print_report(report, base, paths, root, fmt)

@@ -46,13 +46,26 @@ class Report:
 
 
 def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None = None,
-             overrides: Mapping[Path, str] | None = None) -> Report:
+             overrides: Mapping[Path, str] | None = None, reuse_verdict: bool = False) -> Report:
     """Load, check the schema, run the rules; `overrides` (path -> text) are checked as if written
-    (how `validate --fix` re-validates its fixes before writing them)."""
+    (how `validate --fix` re-validates its fixes before writing them). With `reuse_verdict`, a
+    whole-corpus run whose files and judging code are unchanged since the last one is answered
+    from that run's stored verdict (`rules/verdict.py`; the report then carries no corpus)."""
     root = Path(root)
     explicit = expand_paths(paths)
     if not explicit and not (root / CASES_DIRNAME).is_dir() and not (root / CARRIERS_DIRNAME).is_dir():
         raise UsageError(f"{root} 下没有 cases/ 或 carriers/ 目录 / {root} has no cases/ or carriers/ directory")
+    whole = reuse_verdict and not explicit and not changed_since and not overrides
+    if whole:
+        from ftzkb.rules import verdict
+
+        key, stored = verdict.recall(root)
+        if stored is not None:
+            return Report(*stored)
+        report = validate(root)
+        if key is not None:
+            verdict.remember(root, key, report.diagnostics, report.files_checked)
+        return report
     result = load_corpus(root, extra_files=explicit)
     if overrides:
         _overlay(result, root, overrides)
