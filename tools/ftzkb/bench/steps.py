@@ -121,6 +121,9 @@ def _restore_saved(ctx: Context) -> None:
             path.write_bytes(content)
 
 
+_READ_AND_HASH = ("import hashlib, pathlib, sys\nroot = pathlib.Path(sys.argv[1])\n"
+                  "for d in ('carriers', 'cases'):\n    for p in sorted((root / d).glob('*.yaml')):\n"
+                  "        hashlib.blake2b(p.read_bytes()).digest()\n")
 LEDGER_ROWS_FILLED = 20  # per carrier, as a reporting round brings back
 
 
@@ -158,6 +161,8 @@ STEPS: tuple[Step, ...] = (
          lambda ctx: [ftzkb("validate", *_root(ctx))], slow=True, env=(("FTZKB_NO_CACHE", "1"),)),
     Step("validate", "校验", "validate", lambda ctx: [ftzkb("validate", *_root(ctx))],
          prepare=_warm_validate, target=Target(seconds=2)),
+    Step("read-hash-floor", "读取并哈希全部文件（下限）", "read and hash every file (the floor)",
+         lambda ctx: [[sys.executable, "-c", _READ_AND_HASH, str(ctx.corpus)]], baseline=True),
     Step("check-jsonschema", "check-jsonschema（同一 Schema、同一批文件）", "check-jsonschema, same schema and files",
          _check_jsonschema, needs=("check-jsonschema",), slow=True, baseline=True, cwd_is_corpus=True),
     Step("help", "ftzkb --help 冷启动", "ftzkb --help cold start", lambda ctx: [ftzkb("--help")],
@@ -201,6 +206,7 @@ STEPS: tuple[Step, ...] = (
 
 # ratio name -> (numerator step, denominator step)
 RATIOS: dict[str, tuple[str, str]] = {
+    "validate (unchanged) / read-hash-floor": ("validate", "read-hash-floor"),
     "check-jsonschema / validate": ("check-jsonschema", "validate"),
     "check-jsonschema / validate-cold": ("check-jsonschema", "validate-cold"),
     "site / site-plain-mkdocs": ("site", "site-plain-mkdocs"),
