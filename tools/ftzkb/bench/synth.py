@@ -184,9 +184,13 @@ class _Place:
 
 
 def _geography() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    def named(part: str) -> tuple[str, str]:  # "江苏 jiangsu": the name and its pinyin
+        name, pinyin = part.split()
+        return name, pinyin
+
     rows = []
     for line in _GEOGRAPHY.splitlines():
-        province, *cities = [tuple(part.split()) for part in line.split("|")]
+        province, *cities = [named(part) for part in line.split("|")]
         rows.append((province[0], province[1], cities))
     return rows
 

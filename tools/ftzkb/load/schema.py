@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -18,13 +18,16 @@ from referencing import Registry, Resource
 
 from ftzkb.paths import SCHEMA_DIR
 
+if TYPE_CHECKING:
+    from ftzkb.load.yamlload import LoadedYaml, Path_
+
 KINDS = ("case", "carrier")
 
 
 @dataclass(frozen=True)
 class SchemaProblem:
     rule: str
-    path: tuple
+    path: Path_
     zh: str
     en: str
     at_key: bool = False
@@ -35,10 +38,11 @@ class Written:
     """How the values of a loaded file are written: a number such as `2021.10` reads as 2021.1, so
     advice about it must quote the text, not the number."""
 
-    def __init__(self, loaded: Any = None) -> None:
-        self.loaded, self._lines = loaded, None
+    def __init__(self, loaded: LoadedYaml | None = None) -> None:
+        self.loaded = loaded
+        self._lines: list[str] | None = None
 
-    def text(self, path: tuple, value: Any) -> Any:
+    def text(self, path: Path_, value: Any) -> Any:
         if self.loaded is None or not isinstance(value, int | float) or isinstance(value, bool):
             return value
         if self._lines is None:
@@ -180,7 +184,7 @@ def is_valid(kind: str, data: Any) -> bool:
     return _yes_no_check(kind)(data)
 
 
-def check(kind: str, data: Any, loaded: Any = None) -> Iterator[SchemaProblem]:
+def check(kind: str, data: Any, loaded: LoadedYaml | None = None) -> Iterator[SchemaProblem]:
     """The problems of a document, explained; `loaded` (its LoadedYaml) lets advice quote numbers as written."""
     written = Written(loaded)
     for error in validator(kind).iter_errors(data):
@@ -218,7 +222,7 @@ def _branch_for_instance(error: ValidationError) -> ValidationError:
     return best_match(error.context)
 
 
-def _path(error: ValidationError) -> tuple:
+def _path(error: ValidationError) -> Path_:
     return tuple(error.absolute_path)
 
 

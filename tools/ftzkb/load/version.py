@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def _fallback_date(corpus: Corpus | None) -> dt.datetime:
     return dt.datetime.combine(newest, dt.time(), dt.UTC) if newest else EPOCH
 
 
-def _data_dates(corpus: Corpus):
+def _data_dates(corpus: Corpus) -> Iterator[dt.date]:
     for case in corpus.cases.values():
         texts = [case.started, *(a.date for a in case.adoptions), *(r.date for r in case.recognitions)]
         for text in texts:

@@ -170,10 +170,11 @@ def read_file_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
         return read_regular(path, max_bytes, allowed)
     except FileRefused as exc:  # the diagnostic names the file already
-        rule = "yaml-too-large" if isinstance(exc, FileTooLarge) else "file-unreadable"
         zh, en = exc.zh.removeprefix(f"{path} "), exc.en.removeprefix(f"{path} ")
-        raise YamlLoadError(rule, 1, 1, "此文件" + zh if zh != exc.zh else zh,
-                            "this file " + en if en != exc.en else en) from None
+        zh, en = ("此文件" + zh if zh != exc.zh else zh), ("this file " + en if en != exc.en else en)
+        if isinstance(exc, FileTooLarge):  # each id written out: the registry test reads them
+            raise YamlLoadError("yaml-too-large", 1, 1, zh, en) from None
+        raise YamlLoadError("file-unreadable", 1, 1, zh, en) from None
 
 
 def load_yaml_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
@@ -200,10 +201,11 @@ def load_yaml_text_shared(text: str) -> LoadedYaml:
 
 
 def _load_carefully(text: str) -> LoadedYaml:
-    loaded = LoadedYaml(None, text, marks=({}, {}))
+    marks: _Marks = ({}, {})
+    loaded = LoadedYaml(None, text, marks=marks)
     try:
         events = yaml.parse(text, Loader=yaml.CSafeLoader)
-        loaded.data = _build_document(events, loaded.marks)
+        loaded.data = _build_document(events, marks)
     except yaml.MarkedYAMLError as exc:
         raise _colon_without_space(text, exc) or _colon_in_text(text, exc) or _syntax_error(exc) from None
     except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark
@@ -300,7 +302,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlLoadError:
 
 
 def _pos(event: yaml.Event) -> Position:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+    mark = event.start_mark
+    assert mark is not None  # the parser marks every event it emits
+    return mark.line + 1, mark.column + 1
 
 
 def _build_document(events: Iterator[yaml.Event], marks: _Marks) -> Any:
@@ -325,9 +329,10 @@ def _check_node_event(event: yaml.Event, depth: int) -> None:
     if getattr(event, "anchor", None):
         raise YamlLoadError("yaml-anchor", line, col, "不允许使用锚点“&”：请把内容直接写出来",
                             "anchors '&' are not allowed: write the content out")
-    if getattr(event, "tag", None):
-        raise YamlLoadError("yaml-tag", line, col, f"不允许使用标签“{event.tag}”",
-                            f"tags such as '{event.tag}' are not allowed")
+    tag = getattr(event, "tag", None)  # scalars and collection starts have one
+    if tag:
+        raise YamlLoadError("yaml-tag", line, col, f"不允许使用标签“{tag}”",
+                            f"tags such as '{tag}' are not allowed")
     if depth > MAX_DEPTH:
         raise YamlLoadError("yaml-too-deep", line, col, f"嵌套超过 {MAX_DEPTH} 层",
                             f"nested deeper than {MAX_DEPTH} levels")
@@ -350,7 +355,7 @@ def _build_node(event: yaml.Event, events: Iterator[yaml.Event], path: Path_, de
     raise YamlLoadError("yaml-syntax", line, col, "YAML 结构无法识别", "unrecognised YAML structure")
 
 
-def _build_mapping(events: Iterator[yaml.Event], path: Path_, depth: int, marks: _Marks) -> dict:
+def _build_mapping(events: Iterator[yaml.Event], path: Path_, depth: int, marks: _Marks) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
     for key_event in events:
         if isinstance(key_event, yaml.MappingEndEvent):
@@ -399,9 +404,22 @@ def _number_error(event: yaml.ScalarEvent, what_zh: str, what_en: str) -> YamlLo
                          f"number too large ({what_en}): if it is a code or text, put it in quotes")
 
 
-_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_SCALAR = yaml.ScalarEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_NODE_STARTS = (_SCALAR, _SEQUENCE_START, _MAPPING_START)
+
+
+class _Open:
+    """A collection `_scan_marks` is inside: a mapping (with its key, until that key's value is
+    read) or a sequence (with the index of its next item)."""
+
+    __slots__ = ("index", "key", "mapping", "path")
+
+    def __init__(self, path: Path_, mapping: bool) -> None:
+        self.path, self.mapping = path, mapping
+        self.key: str | None = None
+        self.index = 0
 
 
 def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
@@ -410,7 +428,7 @@ def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
     the text does not parse after all: the careful builder will say where."""
     values: dict[Path_, Position] = {}
     keys: dict[Path_, Position] = {}
-    containers: list[list] = []  # for each open collection: [its path, is a mapping, pending key or next index]
+    containers: list[_Open] = []
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             kind = type(event)
@@ -422,17 +440,22 @@ def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
             path: Path_ = ()
             if containers:
                 top = containers[-1]
-                if top[1] and top[2] is None:  # a mapping's key
-                    top[2] = event.value
-                    keys[(*top[0], event.value)] = _pos(event)
+                if not top.mapping:
+                    path = (*top.path, top.index)
+                    top.index += 1
+                elif top.key is None:  # a mapping's key
+                    assert isinstance(event, _SCALAR)  # a loaded text's keys are plain text
+                    top.key = event.value
+                    keys[(*top.path, event.value)] = _pos(event)
                     continue
-                path = (*top[0], top[2])
-                top[2] = None if top[1] else top[2] + 1
+                else:
+                    path = (*top.path, top.key)
+                    top.key = None
             values[path] = _pos(event)
             if path == wanted:
                 return (values, keys), True
             if kind is not _SCALAR:
-                containers.append([path, kind is _MAPPING_START, None if kind is _MAPPING_START else 0])
+                containers.append(_Open(path, kind is _MAPPING_START))
     except yaml.YAMLError:
         return None
     return (values, keys), False
@@ -460,21 +483,19 @@ def _quick_document(text: str) -> Any:
 
 
 def _quick_node(event: yaml.Event, following: Callable[[], yaml.Event], depth: int) -> Any:
-    kind = type(event)
-    if kind is _ALIAS or event.anchor or event.tag or depth > MAX_DEPTH:
+    # Aliases (and anything but a scalar or a collection) are left to the careful builder.
+    if not isinstance(event, _NODE_STARTS) or event.anchor or event.tag or depth > MAX_DEPTH:
         raise _Unusual
-    if kind is _SCALAR:
+    if isinstance(event, _SCALAR):
         return _resolve_scalar(event)
-    if kind is _SEQUENCE_START:
+    if isinstance(event, _SEQUENCE_START):
         items: list[Any] = []
         while type(child := following()) is not _SEQUENCE_END:
             items.append(_quick_node(child, following, depth + 1))
         return items
-    if kind is not _MAPPING_START:
-        raise _Unusual
     mapping: dict[str, Any] = {}
     while type(key := following()) is not _MAPPING_END:
-        if type(key) is not _SCALAR or key.anchor or key.tag or depth >= MAX_DEPTH or key.value in mapping:
+        if not isinstance(key, _SCALAR) or key.anchor or key.tag or depth >= MAX_DEPTH or key.value in mapping:
             raise _Unusual
         mapping[key.value] = _quick_node(following(), following, depth + 1)
     return mapping

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from ftzkb.dates import parse_date
 from ftzkb.load.model import Adoption, Case, Corpus
@@ -67,9 +68,11 @@ _VOCABULARY_FIELDS = {"status": "adoption_status", "mandate": "mandate", "audien
 
 def with_ids(change: AdoptionChange) -> AdoptionChange:
     """Vocabulary labels (已复制, Adopted) replaced by their values (adopted)."""
-    found = {name: lookup(vocabulary, getattr(change, name)) for name, vocabulary in _VOCABULARY_FIELDS.items()
-             if getattr(change, name)}
-    return replace(change, **{name: value for name, value in found.items() if value})
+    def value_of(name: str, written: str | None) -> str | None:
+        return (lookup(_VOCABULARY_FIELDS[name], written) if written else None) or written
+
+    return replace(change, status=value_of("status", change.status), mandate=value_of("mandate", change.mandate),
+                   audience=value_of("audience", change.audience))
 
 
 def check_change(change: AdoptionChange) -> list[tuple[str, str]]:
@@ -130,11 +133,13 @@ def evidence_source(text: str) -> dict:
 
 def merged_record(old: dict | None, carrier: str, change: AdoptionChange) -> dict:
     """The record after the change: given fields replace old ones; evidence is added to."""
-    record = copy.deepcopy(old) if old else {"carrier": carrier}
-    plain = {"status": change.status, "date": change.date, "until": change.until, "mandate": change.mandate,
-             "note": change.note, "audience": change.audience}
+    record: dict[str, Any] = copy.deepcopy(old) if old else {"carrier": carrier}
+    plain: dict[str, object] = {"status": change.status, "date": change.date, "until": change.until,
+                                "mandate": change.mandate, "note": change.note, "audience": change.audience}
     if change.mandated_by:
-        level, batch = parse_batch_key(change.mandated_by)
+        parsed = parse_batch_key(change.mandated_by)
+        assert parsed is not None, "check_change refuses a malformed batch key"
+        level, batch = parsed
         plain["mandated_by"] = {"level": level, "batch": batch}
         plain["mandate"] = "mandated"
     for key, value in plain.items():
@@ -223,7 +228,7 @@ def plan_adoption(root: Path, case_id: str, carrier_id: str, change: AdoptionCha
         raise AdoptError(f"{case_id} 还没有 {carrier_id} 的复制记录：新记录必须给出 --status",
                          f"{case_id} has no record for {carrier_id} yet: a new record needs --status")
     current = records[index] if index is not None else None
-    if current is not None and not change.correct and starts_new_period(current, change):
+    if index is not None and current is not None and not change.correct and starts_new_period(current, change):
         text, action = _new_period(planned.text, index, current, carrier_id, change), "new-period"
     else:
         if current is not None and not change.correct:
@@ -344,7 +349,9 @@ def _check_period(record: dict) -> None:
 
 
 def _status_label(status: str | None) -> str:
-    return vocab("adoption_status").label(status, "zh") if status in vocab("adoption_status") else str(status)
+    if status is not None and status in vocab("adoption_status"):
+        return vocab("adoption_status").label(status, "zh")
+    return str(status)
 
 
 def read_case_text(path: Path) -> str:

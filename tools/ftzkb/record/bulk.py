@@ -51,8 +51,6 @@ _EXTRA_HEADINGS = {
 }
 # Columns a sheet may carry for people that are not read back (they come from the case itself).
 IGNORED_KEYS = frozenset({"case_title", "origin", "carrier_name", "categories", "batch", "group", "serial"})
-_FIELDS = ("status", "date", "until", "mandate", "mandated_by", "learned_from", "learned_from_case", "note",
-           "audience")
 _OUTCOME_KEYS = ("outcome_metric", "outcome_before", "outcome_after", "outcome_change", "outcome_unit",
                  "outcome_source")
 _LIST_SEPARATORS = re.compile(r"[;；\n]+")
@@ -206,12 +204,13 @@ def _row(info: SheetInfo, number: int, values: dict[str, str], names: _Names, ca
         problem("carrier", "看不出是哪个载体：表中没有“载体”列，第一行也没有载体 id（或用 --carrier 指定）",
                 "cannot tell the carrier: no carrier column and no carrier id in the title row (or give --carrier)")
         return None, problems
-    change_values = {name: values.get(name) for name in _FIELDS}
-    change_values["date"] = _date(values.get("date"), "date", problem)
-    change_values["until"] = _date(values.get("until"), "until", problem)
-    change_values["status"] = _vocabulary("status", "adoption_status", values.get("status"), problem)
-    change = with_ids(AdoptionChange(**change_values, evidence=_evidence(values),
-                                     outcome_figures=_outcome(values, problem)))
+    get = values.get
+    change = with_ids(AdoptionChange(
+        date=_date(get("date"), "date", problem), until=_date(get("until"), "until", problem),
+        status=_vocabulary("status", "adoption_status", get("status"), problem),
+        mandate=get("mandate"), mandated_by=get("mandated_by"), learned_from=get("learned_from"),
+        learned_from_case=get("learned_from_case"), note=get("note"), audience=get("audience"),
+        evidence=_evidence(values), outcome_figures=_outcome(values, problem)))
     row = BulkRow(number, info.table.place(number), names.case(case_text), names.carrier(carrier_text), change,
                   values)
     return row, problems

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -144,8 +145,8 @@ def set_list_item(text: str, key: str, index: int | None, item: dict, kind: str 
     layout = _layout_of(text, key, kind)
     intended = copy.deepcopy(layout.loaded.data)
     intended[key][index] = item
-    strategies = [_splice_keys, _splice_item, _splice_list]
-    return _first_that_reads_as(intended, [lambda s=s: s(layout, key, index, item) for s in strategies])
+    strategies: list[Callable[[_Layout, str, int, dict], str]] = [_splice_keys, _splice_item, _splice_list]
+    return _first_that_reads_as(intended, [functools.partial(s, layout, key, index, item) for s in strategies])
 
 
 def append_list_items(text: str, key: str, items: list[dict], kind: str = "case") -> str:
@@ -201,7 +202,7 @@ def _item_span(layout: _Layout, key: str, index: int) -> tuple[int, int, int]:
     return start, layout.trim(start, end, dash_col), dash_col
 
 
-def _splice_keys(layout: _Layout, key: str, index: int | None, item: dict) -> str:
+def _splice_keys(layout: _Layout, key: str, index: int, item: dict) -> str:
     path = (key, index)
     old = layout.loaded.data[key][index]
     if not isinstance(old, dict) or not old or layout.char_at_value(path) == "{":
@@ -234,7 +235,7 @@ def _splice_keys(layout: _Layout, key: str, index: int | None, item: dict) -> st
     return layout.apply(ops)
 
 
-def _splice_item(layout: _Layout, key: str, index: int | None, item: dict) -> str:
+def _splice_item(layout: _Layout, key: str, index: int, item: dict) -> str:
     start, end, dash_col = _item_span(layout, key, index)
     return layout.apply([_Op(start, end, render_item(item, _item_schema(layout, key), dash_col))])
 

@@ -26,14 +26,14 @@ MAX_ROUNDS = 5
 @dataclass
 class FixPlan:
     root: Path
+    before: Report  # the corpus as it is
+    after: Report  # the corpus re-validated with the new texts (the same as before while there are none)
     originals: dict[Path, str] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)  # path -> new text, for changed files only
     fixed: list[Diagnostic] = field(default_factory=list)  # the findings the fixes repaired
-    before: Report | None = None
-    after: Report | None = None  # the corpus re-validated with the new texts
 
     def diff(self) -> str:
-        chunks = []
+        chunks: list[str] = []
         for path, text in sorted(self.texts.items()):
             shown = _shown(path, self.root)
             chunks.extend(difflib.unified_diff(self.originals[path].splitlines(keepends=True),
@@ -44,8 +44,8 @@ class FixPlan:
 def plan_fixes(root: Path, paths: Iterable[Path] = ()) -> FixPlan:
     """What `--fix` would change (computed, not written)."""
     root, paths = Path(root), list(paths)
-    plan = FixPlan(root)
-    report = plan.before = validate(root, paths)
+    report = validate(root, paths)
+    plan = FixPlan(root, before=report, after=report)
     rejected: set[Path] = set()
     for _ in range(MAX_ROUNDS):
         if not _one_round(plan, report, rejected):
@@ -114,7 +114,7 @@ def write_fixes(plan: FixPlan) -> int:
         return 0
     from ftzkb.load.loader import kind_of
 
-    clean = {d.file for d in plan.after.diagnostics if d.severity == ERROR} if plan.after else set()
+    clean = {d.file for d in plan.after.diagnostics if d.severity == ERROR}
     with writing(plan.root) as transaction:
         for path, text in plan.texts.items():
             kind = None if _shown(path, plan.root) in clean else kind_of(path)  # re-validated by the writer

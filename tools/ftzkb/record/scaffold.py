@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ftzkb.dates import parse_date
 from ftzkb.load.layout import canonical_text
@@ -59,7 +60,7 @@ class NewCase:
         return _without_empty(record)
 
 
-def _without_empty(value):
+def _without_empty(value: Any) -> Any:
     if isinstance(value, dict):
         cleaned = {k: _without_empty(v) for k, v in value.items()}
         return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}

@@ -31,12 +31,13 @@ import pkgutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ftzkb.diagnostics import ERROR, WARNING, Diagnostic, display_path
 
 if TYPE_CHECKING:  # only for annotations: `ftzkb search` imports the similarity module below without the model
     from ftzkb.load.model import Carrier, Case, Corpus
+    from ftzkb.load.yamlload import Path_
     from ftzkb.rules.fixing import Fix, FixTarget
 
 CASE, CARRIER, CORPUS = "case", "carrier", "corpus"
@@ -45,7 +46,15 @@ KINDS = (CASE, CARRIER)
 RULE_STAGE, YAML_STAGE, SCHEMA_STAGE, RUNNER_STAGE = "rule", "yaml", "schema", "runner"
 INTERNAL_ERROR = "internal-error"
 
-Report = Callable[..., None]
+
+class Report(Protocol):
+    """What a check calls for each finding (see above)."""
+
+    def __call__(self, path: Path_, zh: str, en: str, *, at_key: bool = False, severity: str | None = None,
+                 place: tuple[int, int] | None = None) -> None: ...
+
+
+# `check(record, report)`, or `check(record, corpus or what prepare returned, report)` for a corpus rule.
 Check = Callable[..., None]
 Fixer = Callable[["FixTarget", Diagnostic], "Fix | None"]
 
@@ -171,14 +180,16 @@ def _records(corpus: Corpus, kinds: tuple[str, ...]) -> Iterator[Case | Carrier]
 def _run_one(current: Rule, corpus: Corpus) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     record: Case | Carrier | None = None
+    check = current.check
+    assert check is not None  # only rules with a check are run
     try:
         context = current.prepare(corpus) if current.prepare else corpus
         for record in _records(corpus, current.reads):
             report = _reporter(current, record, corpus, found)
             if CORPUS in current.scope:
-                current.check(record, context, report)
+                check(record, context, report)
             else:
-                current.check(record, report)
+                check(record, report)
     except Exception as exc:
         found.append(_internal_error(current, record, corpus, exc))
     return found
@@ -187,7 +198,7 @@ def _run_one(current: Rule, corpus: Corpus) -> list[Diagnostic]:
 def _reporter(current: Rule, record: Case | Carrier, corpus: Corpus, found: list[Diagnostic]) -> Report:
     shown = display_path(record.path, corpus.root)
 
-    def report(path: tuple, zh: str, en: str, *, at_key: bool = False, severity: str | None = None,
+    def report(path: Path_, zh: str, en: str, *, at_key: bool = False, severity: str | None = None,
                place: tuple[int, int] | None = None) -> None:
         loaded = record.loaded
         line, col = place or (loaded.key_position(path) if at_key else loaded.position(path))

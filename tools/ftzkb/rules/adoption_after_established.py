@@ -2,15 +2,22 @@
 undecidable because the carrier's date gives only a year or month: a warning. An adoption dated
 only to the year or month that holds the establishment date passes (see origin_after_established)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ftzkb.diagnostics import WARNING
 
-from . import CASE, CORPUS, ERROR, rule
+from . import CASE, CORPUS, ERROR, Report, rule
 from .datecmp import Order, is_before, spans_over
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case, Corpus
 
 
 @rule("adoption-after-established", ERROR, "复制日期不能早于复制载体的设立日期",
       "an adoption cannot be dated before its carrier was established", scope=CORPUS, reads=(CASE,))
-def check(case, corpus, report):
+def check(case: Case, corpus: Corpus, report: Report) -> None:
     for adoption in case.adoptions:
         carrier = corpus.carriers.get(adoption.carrier)
         if carrier is None or not carrier.established:

@@ -1,5 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ftzkb.diagnostics import Diagnostic
 from ftzkb.load.loader import kind_of
-from ftzkb.rules import CARRIER, CASE, WARNING, fixes, rule
+from ftzkb.rules import CARRIER, CASE, WARNING, Report, fixes, rule
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Carrier, Case
+    from ftzkb.rules.fixing import Fix, FixTarget
 
 
 def first_difference(text: str, canonical: str) -> int:
@@ -13,7 +22,7 @@ def first_difference(text: str, canonical: str) -> int:
 
 @rule("canonical-layout", WARNING, "文件应为规范格式（键序、缩进、引号）",
       "files should be in canonical layout (key order, indentation, quoting)", scope=(CASE, CARRIER))
-def check(record, report):
+def check(record: Case | Carrier, report: Report) -> None:
     from ftzkb.load.layout import canonical_text, is_canonical
 
     loaded = record.loaded
@@ -42,7 +51,7 @@ def only_modeline_comments(text: str, kind: str) -> bool:
 
 
 @fixes("canonical-layout")
-def fix(target, diagnostic):
+def fix(target: FixTarget, diagnostic: Diagnostic) -> Fix | None:
     """The canonical rewrite (`ftzkb fmt`), when it loses nothing: no comment but the modeline."""
     from ftzkb.load.layout import canonical_text
 

@@ -6,15 +6,23 @@ none can predate it, and a date before it (`0001-01-01`, `0000-…`) is a typing
 founding dates of the oldest carriers (the first development zones, 1984) are well after it.
 """
 
+from __future__ import annotations
+
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..dates import parse_date
 from ..load.model import Case
-from . import CARRIER, CASE, ERROR, rule
+from . import CARRIER, CASE, ERROR, Report, rule
 from .datecmp import Order, is_before
+
+if TYPE_CHECKING:
+    from ..load.model import Carrier
+    from ..load.yamlload import Path_
 
 EARLIEST = dt.date(1949, 10, 1)
 _WRITTEN = re.compile(r"(<=)?([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
@@ -31,7 +39,7 @@ def _span(text: str) -> tuple[dt.date, dt.date] | None:
     return None if date is None else (date.earliest, date.latest)
 
 
-def _case_dates(case):
+def _case_dates(case: Case) -> Iterator[tuple[Path_, str | None]]:
     yield ("origin", "started"), case.started
     for i, recognition in enumerate(case.recognitions):
         yield ("recognitions", i, "date"), recognition.date
@@ -42,7 +50,7 @@ def _case_dates(case):
         yield ("adoptions", adoption.index, "until"), adoption.until
 
 
-def _carrier_dates(carrier):
+def _carrier_dates(carrier: Carrier) -> Iterator[tuple[Path_, str | None]]:
     yield ("established",), carrier.established
     for i, (date, _) in enumerate(carrier.dates):
         yield ("dates", i, "date"), date
@@ -82,19 +90,18 @@ def _not_a_day(text: str) -> tuple[str, str] | None:
 @rule("date-plausible", ERROR, "日期必须真实存在、不在未来、不早于 1949-10-01，复制不早于首创",
       "dates must be real, not in the future, not before 1949-10-01, and no adoption before the origin",
       scope=(CASE, CARRIER))
-def check(record, report):
+def check(record: Case | Carrier, report: Report) -> None:
     today = _today()
-    is_case = isinstance(record, Case)
-    for path, text in _case_dates(record) if is_case else _carrier_dates(record):
+    for path, text in _case_dates(record) if isinstance(record, Case) else _carrier_dates(record):
         if isinstance(text, str) and text != "unknown":
             found = problem(text, today)
             if found:
                 report(path, *found)
-    if is_case:
+    if isinstance(record, Case):
         _adoptions_after_origin(record, report)
 
 
-def _adoptions_after_origin(case, report):
+def _adoptions_after_origin(case: Case, report: Report) -> None:
     for adoption in case.adoptions:
         if is_before(adoption.date, case.started) is Order.BEFORE:
             report(("adoptions", adoption.index, "date"),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ftzkb.diagnostics import Diagnostic
-from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text
+from ftzkb.load.yamlload import LoadedYaml, Path_, YamlLoadError, load_yaml_text
 
 if TYPE_CHECKING:
     from ftzkb.load.model import Corpus
@@ -36,7 +36,7 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 @dataclass(frozen=True)
 class ValueFix:
-    path: tuple
+    path: Path_
     value: Any
 
 
@@ -64,7 +64,7 @@ class FixTarget:
     text: str
     kind: str
     corpus: Corpus | None = None
-    _problems: dict | None = field(default=None, repr=False)
+    _problems: dict[tuple[str, int, int], SchemaProblem] | None = field(default=None, repr=False)
 
     @cached_property
     def loaded(self) -> LoadedYaml | None:
@@ -74,20 +74,20 @@ class FixTarget:
             return None
 
     @cached_property
-    def _paths_by_place(self) -> dict[tuple[int, int], tuple]:
+    def _paths_by_place(self) -> dict[tuple[int, int], Path_]:
         """(line, col) -> the deepest path whose value starts there."""
-        found: dict[tuple[int, int], tuple] = {}
+        found: dict[tuple[int, int], Path_] = {}
         if self.loaded is not None:
             for path, place in self.loaded.value_marks.items():
                 if len(path) >= len(found.get(place, ())):
                     found[place] = path
         return found
 
-    def path_at(self, line: int, col: int) -> tuple:
+    def path_at(self, line: int, col: int) -> Path_:
         return self._paths_by_place.get((line, col), ())
 
-    def value_at(self, path: tuple) -> Any:
-        value = self.loaded.data if self.loaded is not None else None
+    def value_at(self, path: Path_) -> Any:
+        value: Any = self.loaded.data if self.loaded is not None else None
         for step in path:
             try:
                 value = value[step]
@@ -152,8 +152,8 @@ def applied(target: FixTarget, fixes: list[Fix]) -> str:
 
 def _apply_text(text: str, fixes: list[TextFix]) -> str:
     starts = [0]
-    for line in split_lines(text):
-        starts.append(starts[-1] + len(line))
+    for written in split_lines(text):
+        starts.append(starts[-1] + len(written))
     edits = []
     for fix in {(f.line, f.col, f.old, f.new) for f in fixes}:
         line, col, old, new = fix
@@ -168,6 +168,8 @@ def _apply_text(text: str, fixes: list[TextFix]) -> str:
 
 
 def _apply_values(target: FixTarget, fixes: list[ValueFix]) -> str:
+    if target.loaded is None:  # no value to change in a text that does not parse
+        return target.text
     spans = _scalar_spans(target.text)
     intended = copy.deepcopy(target.loaded.data)
     edits, kept = [], []
@@ -190,7 +192,7 @@ def _apply_values(target: FixTarget, fixes: list[ValueFix]) -> str:
     return target.text
 
 
-def _set(data: Any, path: tuple, value: Any) -> bool:
+def _set(data: Any, path: Path_, value: Any) -> bool:
     try:
         for step in path[:-1]:
             data = data[step]
@@ -211,28 +213,47 @@ _SCALAR, _SEQ_START, _MAP_START = yaml.ScalarEvent, yaml.SequenceStartEvent, yam
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-def _scalar_spans(text: str) -> dict[tuple, tuple[int, int, str]]:
+class _Open:
+    """A collection `_scalar_spans` is inside: a mapping (with its key, until that key's value is
+    read) or a sequence (with the index of its next item)."""
+
+    __slots__ = ("index", "key", "mapping", "path")
+
+    def __init__(self, path: Path_, mapping: bool) -> None:
+        self.path, self.mapping = path, mapping
+        self.key: str | None = None
+        self.index = 0
+
+
+def _scalar_spans(text: str) -> dict[Path_, tuple[int, int, str]]:
     """path -> (start, end, style) of every scalar value, as character offsets into the text."""
-    spans: dict[tuple, tuple[int, int, str]] = {}
-    containers: list[list] = []  # [path, is a mapping, pending key or next index]
+    spans: dict[Path_, tuple[int, int, str]] = {}
+    containers: list[_Open] = []
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, _ENDS):
             containers.pop()
             continue
         if not isinstance(event, _SCALAR | _SEQ_START | _MAP_START):
             continue
-        path: tuple = ()
+        path: Path_ = ()
         if containers:
             top = containers[-1]
-            if top[1] and top[2] is None:
-                top[2] = event.value
+            if not top.mapping:
+                path = (*top.path, top.index)
+                top.index += 1
+            elif top.key is None:  # a mapping's key
+                assert isinstance(event, _SCALAR)  # the loader accepted the text: its keys are plain text
+                top.key = event.value
                 continue
-            path = (*top[0], top[2])
-            top[2] = None if top[1] else top[2] + 1
+            else:
+                path = (*top.path, top.key)
+                top.key = None
         if isinstance(event, _SCALAR):
-            spans[path] = (event.start_mark.index, event.end_mark.index, event.style or "")
+            start, end = event.start_mark, event.end_mark
+            assert start is not None and end is not None  # the parser marks every event it emits
+            spans[path] = (start.index, end.index, event.style or "")
         else:
-            containers.append([path, isinstance(event, _MAP_START), None if isinstance(event, _MAP_START) else 0])
+            containers.append(_Open(path, isinstance(event, _MAP_START)))
     return spans
 
 

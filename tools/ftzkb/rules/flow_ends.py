@@ -1,15 +1,22 @@
 """A carrier-level flow (`flows` in a carrier file) names registered carriers in `from` and `to`,
 and one of its two ends is the carrier whose file holds it (a flow is recorded at one of its ends)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ftzkb.suggest import carrier_hint
 
-from . import CARRIER, CORPUS, ERROR, rule
+from . import CARRIER, CORPUS, ERROR, Report, rule
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Carrier, Corpus
 
 
 @rule("flow-ends", ERROR, "载体流向的 from/to 必须是已登记的载体，且其中一端是记录它的载体",
       "a flow's from and to must be registered carriers, one of them the carrier whose file holds it",
       scope=CORPUS, reads=(CARRIER,))
-def check(carrier, corpus, report):
+def check(carrier: Carrier, corpus: Corpus, report: Report) -> None:
     for flow in carrier.flows:
         path = ("flows", flow.index)
         for key, end in (("from", flow.source_carrier), ("to", flow.target_carrier)):

@@ -1,10 +1,17 @@
-from . import CASE, ERROR, rule
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import CASE, ERROR, Report, rule
 from .cycles import cycle_through
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case
 
 
 @rule("learned-from-acyclic", ERROR, "一个案例内的学习借鉴链（learned_from）不能成环，也不能指向本案例自身",
       "learned-from chains within a case must not form cycles nor point at the case itself", scope=CASE)
-def check(case, report):
+def check(case: Case, report: Report) -> None:
     edges = {a.carrier: a.learned_from_carrier for a in case.adoptions if a.learned_from_carrier}
     for adoption in case.adoptions:
         if adoption.learned_from_case == case.id:

@@ -1,8 +1,15 @@
-from . import CASE, CORPUS, ERROR, rule
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import CASE, CORPUS, ERROR, Report, rule
 from .cycles import cycle_through
 
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case, Corpus
 
-def _case_edges(corpus) -> tuple[dict[str, str], dict[str, int]]:
+
+def _case_edges(corpus: Corpus) -> tuple[dict[str, str], dict[str, int]]:
     """case id -> the first other case one of its adoptions learned from; and that adoption's index."""
     edges: dict[str, str] = {}
     where: dict[str, int] = {}
@@ -15,7 +22,7 @@ def _case_edges(corpus) -> tuple[dict[str, str], dict[str, int]]:
 
 @rule("learned-from-case-acyclic", ERROR, "案例之间的学习借鉴链（learned_from.case）不能成环",
       "learned-from links between cases must not form cycles", scope=CORPUS, reads=(CASE,), prepare=_case_edges)
-def check(case, prepared, report):
+def check(case: Case, prepared: tuple[dict[str, str], dict[str, int]], report: Report) -> None:
     edges, where = prepared
     cycle = cycle_through(edges, case.id)
     if cycle:

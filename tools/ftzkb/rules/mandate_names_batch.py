@@ -1,9 +1,16 @@
-from . import CASE, ERROR, rule
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import CASE, ERROR, Report, rule
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case
 
 
 @rule("mandate-names-batch", ERROR, "规定动作必须写明要求复制的批次（mandated_by）",
       "a mandated adoption must name the batch that mandates it (mandated_by)", scope=CASE)
-def check(case, report):
+def check(case: Case, report: Report) -> None:
     for adoption in case.adoptions:
         path = ("adoptions", adoption.index)
         if adoption.mandate == "mandated" and not adoption.mandated_by:

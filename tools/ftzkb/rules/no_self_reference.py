@@ -1,12 +1,14 @@
-from ftzkb.load.model import Case
+from __future__ import annotations
 
-from . import CARRIER, CASE, ERROR, rule
+from ftzkb.load.model import Carrier, Case
+
+from . import CARRIER, CASE, ERROR, Report, rule
 
 
 @rule("no-self-reference", ERROR, "案例的 related、superseded_by 和载体的 parent 不能指向自身",
       "a case's related and superseded_by, and a carrier's parent, must not name the record itself",
       scope=(CASE, CARRIER))
-def check(record, report):
+def check(record: Case | Carrier, report: Report) -> None:
     if not isinstance(record, Case):
         if record.parent == record.id:
             report(("parent",), "上级载体（parent）写的是本载体自身：请写它的上级载体的 id，没有上级就删去 parent",

@@ -5,15 +5,22 @@ only a year or month: a warning (its establishment can be looked up). A start wr
 year or month that holds the establishment date (`2019` against `2019-08`) passes: the source
 gives no more, and writing more would invent it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ftzkb.diagnostics import WARNING
 
-from . import CASE, CORPUS, ERROR, rule
+from . import CASE, CORPUS, ERROR, Report, rule
 from .datecmp import Order, is_before, spans_over
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case, Corpus
 
 
 @rule("origin-after-established", ERROR, "案例的首创日期不能早于首创载体的设立日期",
       "a case cannot start before its origin carrier was established", scope=CORPUS, reads=(CASE,))
-def check(case, corpus, report):
+def check(case: Case, corpus: Corpus, report: Report) -> None:
     carrier = corpus.carriers.get(case.origin_carrier)
     if carrier is None or not carrier.established:
         return

@@ -1,9 +1,16 @@
-from . import CASE, ERROR, rule
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import CASE, ERROR, Report, rule
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case
 
 
 @rule("origin-not-adopter", ERROR, "首创载体不能同时是复制载体", "the origin carrier cannot also be an adopter",
       scope=CASE)
-def check(case, report):
+def check(case: Case, report: Report) -> None:
     for adoption in case.adoptions:
         if adoption.carrier == case.origin_carrier:
             report(("adoptions", adoption.index, "carrier"),

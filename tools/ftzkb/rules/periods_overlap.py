@@ -4,19 +4,25 @@
 dates written only to the year or month cannot tell, or a date is unknown, a warning asks for a
 more precise date."""
 
+from __future__ import annotations
+
 import itertools
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ftzkb.diagnostics import WARNING
 
-from . import CASE, ERROR, rule
+from . import CASE, ERROR, Report, rule
 from .datecmp import Order, is_before
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Adoption, Case
 
 
 @rule("periods-overlap", ERROR, "同一载体在一个案例中的各时期（date–until）按时间先后排列、互不重叠",
       "the periods (date–until) of one carrier in one case follow each other without overlapping", scope=CASE)
-def check(case, report):
-    by_carrier = defaultdict(list)
+def check(case: Case, report: Report) -> None:
+    by_carrier: defaultdict[str, list[Adoption]] = defaultdict(list)
     for adoption in case.adoptions:
         by_carrier[adoption.carrier].append(adoption)
     for records in by_carrier.values():
@@ -24,7 +30,7 @@ def check(case, report):
             _check_pair(previous, current, report)
 
 
-def _check_pair(previous, current, report):
+def _check_pair(previous: Adoption, current: Adoption, report: Report) -> None:
     bound, which_zh, which_en = ((previous.until, "结束日期", "end") if previous.until
                                  else (previous.date, "开始日期", "start"))
     order = is_before(current.date, bound)

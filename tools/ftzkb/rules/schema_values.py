@@ -3,12 +3,16 @@ shape (`2021.3`, `2021年3月`, an unquoted year → "2021-03"), a vocabulary la
 belongs (已复制 → adopted). The schema explainer (`load/schema.py`) computes that value for its
 message; the fixer writes the same value."""
 
+from __future__ import annotations
+
+from ftzkb.diagnostics import Diagnostic
+
 from . import fixes
-from .fixing import ValueFix
+from .fixing import Fix, FixTarget, ValueFix
 
 
 @fixes("schema-date", "schema-enum")
-def fix(target, diagnostic):
+def fix(target: FixTarget, diagnostic: Diagnostic) -> Fix | None:
     problem = target.schema_problem(diagnostic)
     if problem is None or problem.fix is None:
         return None

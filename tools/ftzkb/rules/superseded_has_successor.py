@@ -1,9 +1,16 @@
-from . import CASE, ERROR, rule
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import CASE, ERROR, Report, rule
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case
 
 
 @rule("superseded-has-successor", ERROR, "状态为 superseded 的案例必须写 superseded_by",
       "a superseded case must name its successor (superseded_by)", scope=CASE)
-def check(case, report):
+def check(case: Case, report: Report) -> None:
     if case.lifecycle == "superseded" and not case.superseded_by:
         report(("lifecycle", "status"), "已被替代的案例必须写 superseded_by（替代它的案例 id）",
                "a superseded case needs superseded_by (the id of the case that replaces it)")

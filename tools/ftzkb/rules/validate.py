@@ -27,7 +27,7 @@ class UsageError(Exception):
 class Report:
     diagnostics: list[Diagnostic]
     files_checked: int
-    corpus: Corpus | None = field(default=None, repr=False, compare=False)
+    corpus: Corpus = field(repr=False, compare=False)
 
     @property
     def errors(self) -> int:

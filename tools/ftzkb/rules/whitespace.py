@@ -1,6 +1,17 @@
-import re
+from __future__ import annotations
 
-from . import CARRIER, CASE, WARNING, fixes, rule
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ftzkb.diagnostics import Diagnostic
+
+from . import CARRIER, CASE, WARNING, Report, fixes, rule
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Carrier, Case
+    from ftzkb.load.yamlload import Path_
+    from ftzkb.rules.fixing import Fix, FixTarget
 
 # A whitespace character (other than the line break itself) at the end of a line of the text.
 _TRAILING = re.compile(r"[^\S\n]+(?=\n|\Z)")
@@ -8,7 +19,7 @@ _FULLWIDTH = "\u3000"
 _CJK_AROUND = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\u3000+|\u3000+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
-def _walk(value, path=()):
+def _walk(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
     if isinstance(value, dict):
         for key, child in value.items():
             yield from _walk(child, (*path, key))
@@ -19,9 +30,9 @@ def _walk(value, path=()):
         yield path, value
 
 
-def _has_finding(value) -> bool:
+def _has_finding(value: Any) -> bool:
     """Quick yes/no over a whole record (no paths kept); almost every record says no."""
-    stack = [value]
+    stack: list[Any] = [value]
     while stack:
         item = stack.pop()
         kind = type(item)
@@ -44,7 +55,7 @@ def cleaned(text: str) -> str:
 
 @rule("whitespace", WARNING, "文本中不应有全角空格或行尾空格", "no full-width spaces or trailing whitespace in text",
       scope=(CASE, CARRIER))
-def check(record, report):
+def check(record: Case | Carrier, report: Report) -> None:
     if not _has_finding(record.loaded.data):
         return
     for path, text in _walk(record.loaded.data):
@@ -56,7 +67,7 @@ def check(record, report):
 
 
 @fixes("whitespace")
-def fix(target, diagnostic):
+def fix(target: FixTarget, diagnostic: Diagnostic) -> Fix | None:
     from .fixing import ValueFix
 
     path = target.path_at(diagnostic.line, diagnostic.col)

@@ -3,17 +3,20 @@ after a key (`title：…`), full-width spaces as indentation, a key's colon fol
 space or by no space at all (`title:测试`). They use the loader's own line checks
 (`load/yamlload.py`), and fix every such line of the file at once."""
 
+from __future__ import annotations
+
+from ftzkb.diagnostics import Diagnostic
 from ftzkb.load.yamlload import BAD_INDENT, FULLWIDTH_COLON_KEY, KEY_COLON_NO_SPACE, YamlLoadError, load_yaml_text
 
 from . import fixes
-from .fixing import Rewrite, TextFix, split_lines
+from .fixing import Fix, FixTarget, Rewrite, TextFix, split_lines
 
 _FULLWIDTH_SPACE = "\u3000"
 
 
 @fixes("yaml-fullwidth-colon")
-def fix_colon(target, diagnostic):
-    edits = []
+def fix_colon(target: FixTarget, diagnostic: Diagnostic) -> Fix | None:
+    edits: list[Fix] = []
     for number, line in enumerate(split_lines(target.text), start=1):
         found = FULLWIDTH_COLON_KEY.match(line)
         if found:
@@ -23,7 +26,7 @@ def fix_colon(target, diagnostic):
 
 
 @fixes("yaml-syntax")
-def fix_colon_space(target, diagnostic):
+def fix_colon_space(target: FixTarget, diagnostic: Diagnostic) -> Fix | None:
     """`key:　value` or `key:value` (the loader's `_colon_without_space` names that line)."""
     lines = split_lines(target.text)
     if not 1 <= diagnostic.line <= len(lines):
@@ -37,10 +40,10 @@ def fix_colon_space(target, diagnostic):
 
 
 @fixes("yaml-fullwidth-space")
-def fix_indent(target, diagnostic):
+def fix_indent(target: FixTarget, diagnostic: Diagnostic) -> Fix | None:
     """Each full-width space of an indentation becomes one ASCII space (two full-width spaces typed for
     one level) or two (its width), whichever makes the file parse (or get further)."""
-    best = None
+    best: tuple[float, str] | None = None
     for width in (1, 2):
         text = "".join(_reindented(line, width) for line in split_lines(target.text))
         reach = _reach(text)
@@ -66,7 +69,7 @@ def _reach(text: str) -> float:
     return float("inf")
 
 
-def _all(target, edits):
+def _all(target: FixTarget, edits: list[Fix]) -> Rewrite:
     from .fixing import applied
 
     return Rewrite(applied(target, edits))
