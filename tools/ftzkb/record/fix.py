@@ -67,6 +67,7 @@ def _one_round(plan: FixPlan, report: Report, rejected: set[Path]) -> bool:
             by_file[diagnostic.file].append(diagnostic)
     changed = False
     for shown, diagnostics in by_file.items():
+        assert report.corpus is not None  # a full run (no stored verdict) always carries its corpus
         target = fix_target(report.corpus, shown, plan.texts)
         if target is None or target.path in rejected:
             continue

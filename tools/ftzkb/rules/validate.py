@@ -27,7 +27,8 @@ class UsageError(Exception):
 class Report:
     diagnostics: list[Diagnostic]
     files_checked: int
-    corpus: Corpus = field(repr=False, compare=False)
+    # None only for an answer from the stored verdict (`reuse_verdict`), which loads no corpus
+    corpus: Corpus | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> int:
@@ -61,7 +62,7 @@ def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None =
 
         key, stored = verdict.recall(root)
         if stored is not None:
-            return Report(*stored)
+            return Report(stored[0], stored[1])
         report = validate(root)
         if key is not None:
             verdict.remember(root, key, report.diagnostics, report.files_checked)

@@ -65,7 +65,9 @@ def recall(root: Path) -> tuple[str | None, tuple[list[Diagnostic], int] | None]
     if not isinstance(stored, dict) or stored.get("key") != key:
         return key, None
     try:
-        diagnostics = [Diagnostic(*item[:7], fixable=bool(item[7])) for item in stored["diagnostics"]]
+        diagnostics = [Diagnostic(str(f), int(line), int(col), str(severity), str(rule), str(zh), str(en),
+                                  fixable=bool(fixable))
+                       for f, line, col, severity, rule, zh, en, fixable in stored["diagnostics"]]
         return key, (diagnostics, int(stored["files_checked"]))
     except (KeyError, TypeError, ValueError, IndexError):
         return key, None
