@@ -18,7 +18,14 @@ from pathlib import Path
 
 from ftzkb.dates import parse_date
 from ftzkb.export import ADOPTION_COLUMNS
-from ftzkb.export.ledger import FINGERPRINT_KEY, INTERNAL_MARK, LEDGER_COLUMNS, TITLE_MARK
+from ftzkb.export.ledger import (
+    FINGERPRINT_KEY,
+    INTERNAL_MARK,
+    LEDGER_COLUMNS,
+    TITLE_MARK,
+    split_fingerprint,
+    values_hash,
+)
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 from ftzkb.record.adopt import (
     AdoptError,
@@ -103,6 +110,7 @@ class SheetInfo:
     carrier: str | None = None
     data_version: str | None = None
     audience: str = "public"  # an internal ledger says so in its title row
+    untouched: int = 0  # ledger rows whose editable cells are as exported
     columns: dict[str, int] = field(default_factory=dict)  # key -> column index
 
 
@@ -167,17 +175,22 @@ def _map_columns(info: SheetInfo, headings: list[str], keys: list[str | None]) -
 
 # --- rows ----------------------------------------------------------------------------------------
 
-def read_rows(path: Path, root: Path, carrier: str | None = None
+def read_rows(path: Path, root: Path, carrier: str | None = None, names: Names | None = None
               ) -> tuple[list[BulkRow], list[Problem], SheetInfo]:
     """The sheet's rows as changes. A row's carrier is its own column, else the ledger's title,
-    else `carrier`. Every problem of every row is collected, none stops the reading."""
+    else `carrier`. Every problem of every row is collected, none stops the reading. Ledger rows
+    whose cells still hash as exported are only counted (`info.untouched`): nothing to read there."""
     info, problems = find_sheet(path)
-    names = _Names(root)
+    names = names or Names(root)
     rows: list[BulkRow] = []
+    checked = FINGERPRINT_KEY in info.columns
     for number, cells in info.table.rows:
         if number <= info.header_row:
             continue
         values = {key: cells[i] for key, i in info.columns.items() if i < len(cells) and cells[i]}
+        if checked and _untouched(values):
+            info.untouched += 1
+            continue
         row, found = _row(info, number, values, names, carrier)
         problems += found
         if row is not None:
@@ -186,7 +199,12 @@ def read_rows(path: Path, root: Path, carrier: str | None = None
     return rows, problems, info
 
 
-def _row(info: SheetInfo, number: int, values: dict[str, str], names: _Names, carrier: str | None
+def _untouched(values: dict[str, str]) -> bool:
+    exported = split_fingerprint(values.get(FINGERPRINT_KEY, ""))
+    return exported is not None and values_hash(values) == exported[1]
+
+
+def _row(info: SheetInfo, number: int, values: dict[str, str], names: Names, carrier: str | None
          ) -> tuple[BulkRow | None, list[Problem]]:
     problems: list[Problem] = []
 
@@ -316,7 +334,7 @@ def _conflicting_duplicates(rows: list[BulkRow]) -> list[Problem]:
     return problems
 
 
-class _Names:
+class Names:
     """Ids for names and titles, read from the files only when a sheet uses names."""
 
     def __init__(self, root: Path) -> None:

@@ -17,10 +17,9 @@ from ftzkb.export.ledger import (
     shown_records,
     split_fingerprint,
     state_hash,
-    values_hash,
 )
 from ftzkb.load.model import Corpus
-from ftzkb.record.bulk import BulkPlan, BulkRow, Problem, SheetInfo, plan_rows, read_rows
+from ftzkb.record.bulk import BulkPlan, BulkRow, Names, Problem, SheetInfo, plan_rows, read_rows
 from ftzkb.record.sheets import SheetError
 from ftzkb.replication.core import record_rank
 
@@ -81,7 +80,8 @@ def read_ledgers(inputs: list[Path], root: Path, load: Callable[[], Corpus], car
                  ) -> tuple[list[LedgerFile], list[Problem]]:
     """Every sheet is read (and a file that is not a ledger refused) before `load()` reads the
     corpus, so a zip bomb or a stray text file is turned away at once."""
-    read = [(path, *read_rows(path, root, carrier)) for path in ledger_files(inputs)]
+    names = Names(root)  # the ids of cases and carriers, read once for all the files
+    read = [(path, *read_rows(path, root, carrier, names)) for path in ledger_files(inputs)]
     corpus = load()
     files, problems = [], []
     for path, rows, found, info in read:
@@ -101,11 +101,9 @@ def _needs_evidence(row: BulkRow, corpus: Corpus, audience: str) -> bool:
 
 
 def _sorted_rows(file: LedgerFile, rows: list[BulkRow], corpus: Corpus) -> LedgerFile:
+    file.untouched = file.info.untouched  # counted while reading (`record.bulk.read_rows`)
     for row in rows:
         exported = split_fingerprint(row.cells.get(FINGERPRINT_KEY, ""))
-        if exported is not None and values_hash(row.cells) == exported[1]:
-            file.untouched += 1
-            continue
         if exported is None and row.change.is_empty():
             continue
         case = corpus.cases.get(row.case)

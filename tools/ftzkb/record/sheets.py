@@ -104,7 +104,10 @@ def _csv_table(path: Path, raw: bytes) -> Table:
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
             _check_shape(path, "", number, len(cells))
-            row = [_neutral(_check_cell(path, "", number, i, cell)) for i, cell in enumerate(cells)]
+            for column, cell in enumerate(cells):
+                if len(cell) > MAX_CELL_CHARS:
+                    _check_cell(path, "", number, column, cell)  # refuses, naming the cell
+            row = [_neutral(cell.strip()) if cell else "" for cell in cells]
             if any(row):
                 rows.append((number, row))
     except csv.Error as exc:
