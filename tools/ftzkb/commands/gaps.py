@@ -10,7 +10,7 @@ from ftzkb.export import Column, write_csv
 from ..i18n import pick
 from ..replication import Gap, GapReport, gaps
 from ..vocab import label
-from .common import echo_json, load_for_query, require_carrier, root_option
+from .common import echo_json, format_option, load_for_query, resolve_carrier, root_option
 
 CSV_COLUMNS = [
     Column("rank", "序号", "rank"), Column("case_id", "案例 id", "case id"), Column("title", "标题", "title"),
@@ -23,7 +23,7 @@ CSV_COLUMNS = [
 @click.command(epilog="""\b
 示例 / Examples:
   ftzkb gaps kunshan-etdz              昆山经开区可复制而尚未复制的案例
-  ftzkb gaps kunshan-etdz --limit 20   只看前 20 条
+  ftzkb gaps 昆山经开区 --limit 20     只看前 20 条（载体可写 id 或名称）
   ftzkb gaps suzhou-area --format json
 \b
 排序：规定动作（未完成，附批次）在前；其余按同类型载体中已复制的数量从多到少。
@@ -34,8 +34,7 @@ types (none = every carrier), the case is active and was not originated here.
 """)
 @click.argument("carrier")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="最多列出几条 / at most this many")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json", "csv")
 @root_option
 def command(carrier, limit, fmt, root):
     """列出本载体可以复制而尚未复制的案例，并给出可学习的最早复制者。
@@ -43,8 +42,7 @@ def command(carrier, limit, fmt, root):
     The cases a carrier is eligible for and has not adopted, with the earliest adopters to learn from.
     """
     corpus = load_for_query(root)
-    require_carrier(corpus, carrier)
-    report = gaps(corpus, carrier, limit)
+    report = gaps(corpus, resolve_carrier(corpus, carrier), limit)
     shown = report.gaps
     if fmt == "json":
         echo_json(report.as_dict())

@@ -23,7 +23,7 @@ from ..replication import (
     corpus_totals,
 )
 from ..vocab import label, vocab
-from .common import echo_json, load_for_query, require_carrier, root_option
+from .common import echo_json, format_option, load_for_query, resolve_carrier, root_option
 from .matrix import render_directions
 
 OVERVIEW_COLUMNS = [
@@ -38,7 +38,7 @@ OVERVIEW_COLUMNS = [
 @click.command(epilog="""\b
 示例 / Examples:
   ftzkb stats                        总计、各片区与全部载体一览
-  ftzkb stats nanjing-area           一个载体：首创、向外复制（到哪里）、复制引入（从哪里）、
+  ftzkb stats 苏州片区               一个载体（id 或名称）：首创、向外复制（到哪里）、复制引入（从哪里）、
                                      按年份与领域、复制用时、来源公布数字与本库计算对照、累计曲线
   ftzkb stats --areas --format json  各片区的完整统计（JSON）
   ftzkb stats --format csv > 载体统计.csv
@@ -47,8 +47,7 @@ OVERVIEW_COLUMNS = [
 """)
 @click.argument("carrier", required=False)
 @click.option("--areas", is_flag=True, help="各自贸片区的完整统计 / full statistics of each FTZ area")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json", "csv")
 @root_option
 def command(carrier, areas, fmt, root):
     """按载体与自贸片区统计首创、向外复制与复制引入。
@@ -57,8 +56,7 @@ def command(carrier, areas, fmt, root):
     """
     corpus = load_for_query(root)
     if carrier:
-        require_carrier(corpus, carrier)
-        details = [carrier_stats(corpus, carrier)]
+        details = [carrier_stats(corpus, resolve_carrier(corpus, carrier))]
     elif areas:
         details = area_stats(corpus)
     else:

@@ -325,8 +325,8 @@ def indexed_carriers(root: Path) -> dict[str, list[str]]:
 
     ensure_index(root)
     def read(searcher) -> dict[str, list[str]]:
-        return {doc["id"]: [doc.get("title", ""), *(doc.get("tags") or "").split("\n")]
-                for doc in searcher.documents(kind="carrier")}
+        return {doc["id"]: [n for n in (*(doc.get("tags") or "").split("\n"), doc.get("title"), doc.get("title_en"))
+                            if n] for doc in searcher.documents(kind="carrier")}
 
     return with_searcher(root, read)
 
