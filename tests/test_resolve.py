@@ -219,3 +219,12 @@ def test_new_takes_carrier_and_category_names(tmp_path):
     assert result.returncode == 0, result.stderr
     text = (root / "cases" / "shuju-chujing-yizhanshi-fuwu.yaml").read_text("utf-8")
     assert "carrier: nanjing-area" in text and "- finance" in text
+
+
+def test_a_stale_names_cache_is_corrected(root):
+    assert cases_on_disk(root).resolve("一站式") == "c1"  # the cache now holds c1's title
+    text = minimal_case("c1").replace("title: 测试案例c1", "title: 全新的标题")
+    (root / "cases" / "c1.yaml").write_text(text, "utf-8")  # in place: the directory's mtime may not move
+    assert cases_on_disk(root).resolve("全新的标题") == "c1"
+    with pytest.raises(Unresolved):
+        cases_on_disk(root).resolve("一站式")

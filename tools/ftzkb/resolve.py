@@ -23,13 +23,16 @@ import difflib
 import json
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ftzkb.i18n import current_lang, pick
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, cache_dir
+from ftzkb.textunits import fold
 
 if TYPE_CHECKING:
     from ftzkb.load.model import Corpus
@@ -70,12 +73,14 @@ class Unresolved(Exception):
         return pick(self.zh, self.en)
 
 
+_NOT_KEY = re.compile(r"[\W_]+")
+_WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # full-width letters and digits
+
+
 def key(text: str) -> str:
     """What matching compares: lower case, full-width folded, only letters, digits and Han
     (`中国(江苏)` and `中国（江苏）` agree, so do `kunshan etdz` and `kunshan-etdz`)."""
-    from ftzkb.textunits import fold
-
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    return _NOT_KEY.sub("", fold(text))
 
 
 def looks_like_id(text: str) -> bool:
@@ -92,7 +97,7 @@ class Resolver:
         self.kind = kind
         self._names = names
         self._is_id = is_id
-        self._table: list[tuple[str, str, tuple[str, ...]]] | None = None
+        self._lines: tuple[list[tuple[str, str]], list[int], str] | None = None
 
     @property
     def names(self) -> Names:
@@ -112,8 +117,9 @@ class Resolver:
         if not given:
             raise Unresolved(f"{self.kind.zh}不能为空", f"the {self.kind.en} is empty")
         wanted = key(given)
-        for tier in (self._exact, self._prefix, self._part) if wanted else ():
-            found = tier(wanted)
+        candidates = self._holding(wanted) if wanted else []
+        for tier in (_exact, _prefix, _part):
+            found = tier(candidates, wanted)
             if len(found) == 1:
                 return found[0]
             if found:
@@ -133,26 +139,34 @@ class Resolver:
 
     # --- the tiers ---------------------------------------------------------------------------
 
-    def _keys(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(id, key of the id, keys of the names), worked out once."""
-        if self._table is None:
-            self._table = [(item, key(item), tuple(k for n in names if n and (k := key(n))))
-                           for item, names in self.names.items()]
-        return self._table
+    def _holding(self, wanted: str, loose: bool = False) -> list[tuple[str, str]]:
+        """(id, key) of the ids and names that may hold `wanted` (each tier matches a part of a
+        key): one regular-expression pass over all of them, lower-cased, finds the texts holding its
+        first and last characters (with `loose`, any pair of its characters), and only those are
+        normalised — a national corpus has tens of thousands of names."""
+        items, starts, blob = self._texts()
+        if loose:
+            pairs = {wanted[i:i + 2] for i in range(len(wanted) - 1)} or {wanted}
+            pattern = "^[^\n]*(?:" + "|".join(map(re.escape, sorted(pairs))) + ")[^\n]*$"
+        else:
+            first, last = re.escape(wanted[0]), re.escape(wanted[-1])
+            pattern = f"^(?=[^\n]*{first})(?=[^\n]*{last})[^\n]*$"
+        if wanted.isascii():  # ＱＦＬＰ in a name answers to QFLP
+            pattern += "|^[^\n]*[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][^\n]*$"
+        found = []
+        for match in re.finditer(pattern, blob, re.M):
+            index = bisect_right(starts, match.start()) - 1
+            found.append((items[index][0], key(items[index][1])))
+        return found
 
-    def _exact(self, wanted: str) -> list[str]:
-        return [item for item, item_key, keys in self._keys() if wanted == item_key or wanted in keys]
-
-    def _prefix(self, wanted: str) -> list[str]:
-        if len(wanted) < 2:
-            return []
-        return [item for item, item_key, keys in self._keys()
-                if item_key.startswith(wanted) or any(k.startswith(wanted) for k in keys)]
-
-    def _part(self, wanted: str) -> list[str]:
-        if len(wanted) < (2 if _HAN.search(wanted) else 3):
-            return []
-        return [item for item, item_key, keys in self._keys() if wanted in item_key or any(wanted in k for k in keys)]
+    def _texts(self) -> tuple[list[tuple[str, str]], list[int], str]:
+        """Every (id, text) — the id and each name — with where its lower-cased line starts in one blob."""
+        if self._lines is None:
+            items = [(item, text) for item, names in self.names.items() for text in (item, *names) if text]
+            lowered = [text.lower().replace("\n", " ") for _, text in items]
+            starts = list(accumulate((len(t) + 1 for t in lowered[:-1]), initial=0)) if lowered else []
+            self._lines = (items, starts, "\n".join(lowered))
+        return self._lines
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -199,20 +213,31 @@ class Resolver:
         return f"“{item}”" if name == item and "“" in pattern else pattern.format(name=name, id=item)
 
     def nearest(self, given: str, limit: int = 3) -> list[str]:
-        """Ids near an unknown reference: ids or names containing it, else the closest spellings."""
+        """Ids near an unknown reference: the closest spellings among the ids and names sharing a
+        pair of characters with it (difflib over every name would cost a national corpus most of
+        a second)."""
         wanted = key(given)
-        containing = [item for item, item_key, keys in self._keys()
-                      if len(wanted) >= 2 and any(wanted in k for k in (item_key, *keys))]
-        if containing:
-            return containing[:limit]
         spelled: dict[str, str] = {}
-        for item, _, keys in self._keys():
+        for item, k in self._holding(wanted, loose=True) if wanted else ():
+            spelled.setdefault(k, item)
             spelled.setdefault(item, item)
-            for k in keys:
-                spelled.setdefault(k, item)
         close = difflib.get_close_matches(given.strip().lower(), list(spelled), n=limit * 2, cutoff=0.6)
         close += difflib.get_close_matches(wanted, list(spelled), n=limit * 2, cutoff=0.6)
         return list(dict.fromkeys(spelled[c] for c in close))[:limit]
+
+
+def _exact(candidates: list[tuple[str, str]], wanted: str) -> list[str]:
+    return list(dict.fromkeys(item for item, k in candidates if k == wanted))
+
+
+def _prefix(candidates: list[tuple[str, str]], wanted: str) -> list[str]:
+    return list(dict.fromkeys(item for item, k in candidates if k.startswith(wanted))) if len(wanted) >= 2 else []
+
+
+def _part(candidates: list[tuple[str, str]], wanted: str) -> list[str]:
+    if len(wanted) < (2 if _HAN.search(wanted) else 3):
+        return []
+    return list(dict.fromkeys(item for item, k in candidates if wanted in k))
 
 
 def _series(items: Sequence[str], comma: str, last: str) -> str:
@@ -241,15 +266,48 @@ def _carrier_names(short: str | None, name: str, english: str | None) -> tuple[s
 
 def carriers_on_disk(root: Path) -> Resolver:
     """Carriers by their files, for commands that do not load the corpus."""
-    folder = Path(root) / CARRIERS_DIRNAME
-    return Resolver(CARRIER, lambda: names_on_disk(Path(root), CARRIERS_DIRNAME),
-                    is_id=lambda text: looks_like_id(text) and (folder / f"{text}.yaml").is_file())
+    return DiskResolver(CARRIER, Path(root), CARRIERS_DIRNAME)
 
 
 def cases_on_disk(root: Path) -> Resolver:
-    folder = Path(root) / CASES_DIRNAME
-    return Resolver(CASE, lambda: names_on_disk(Path(root), CASES_DIRNAME),
-                    is_id=lambda text: looks_like_id(text) and (folder / f"{text}.yaml").is_file())
+    return DiskResolver(CASE, Path(root), CASES_DIRNAME)
+
+
+class DiskResolver(Resolver):
+    """Ids by file; names from the cached name lines (`names_on_disk`). The cache is trusted while
+    the directory's mtime stands (a file added, removed or replaced moves it); an answer found that
+    way is confirmed by reading its one file, and anything else — no answer, several, or a name the
+    file no longer has — is worked out again from every file's mtime and size."""
+
+    def __init__(self, kind: Kind, root: Path, dirname: str) -> None:
+        folder = root / dirname
+        super().__init__(kind, lambda: names_on_disk(root, dirname, quick=True),
+                         is_id=lambda text: looks_like_id(text) and (folder / f"{text}.yaml").is_file())
+        self.root, self.dirname, self.folder = root, dirname, folder
+
+    fresh = False  # the names were read file by file in this process
+
+    def resolve(self, text: str) -> str:
+        try:
+            found = super().resolve(text)
+        except Unresolved:
+            if self.fresh or not text.strip():
+                raise
+            self._reread()
+            return super().resolve(text)
+        if self.fresh or self._confirmed(found, text):
+            return found
+        self._reread()
+        return super().resolve(text)
+
+    def _confirmed(self, found: str, text: str) -> bool:
+        """The id itself was typed, or its file still has the name that matched."""
+        wanted = key(text)
+        return found in (text.strip(), text.strip().lower()) or any(
+            wanted in key(n) for n in (found, *_names_in(self.folder / f"{found}.yaml")))
+
+    def _reread(self) -> None:
+        self._names, self._lines, self.fresh = names_on_disk(self.root, self.dirname), None, True
 
 
 def vocabulary(name: str) -> Resolver:
@@ -319,12 +377,19 @@ _NAME_LINE = re.compile(rb"^(title|title_en|name|short_name|name_en):[ \t]*(.*?)
 _HEAD_BYTES = 8192  # the names are near the top of a file in canonical layout
 
 
-def names_on_disk(root: Path, dirname: str) -> dict[str, tuple[str, ...]]:
+def names_on_disk(root: Path, dirname: str, quick: bool = False) -> dict[str, tuple[str, ...]]:
     """id (file stem) -> names from the top-level name lines of every file in `root/dirname`,
-    reading only files whose mtime or size changed since the cache in `.ftzkb-cache/` was written."""
+    reading only files whose mtime or size changed since the cache in `.ftzkb-cache/` was written.
+    With `quick`, the cache is taken as it is while the directory's mtime has not moved."""
     folder = root / dirname
     cache_path = cache_dir(root) / f"names-{dirname}.json"
-    cached = _read_names_cache(cache_path)
+    try:
+        marks = [os.stat(folder).st_mtime_ns]
+    except OSError:
+        return {}
+    cached, cached_marks = _read_names_cache(cache_path)
+    if quick and cached and cached_marks == marks:
+        return {stem: tuple(entry[2]) for stem, entry in cached.items()}
     found: dict[str, list] = {}
     try:
         entries = [e for e in os.scandir(folder) if e.name.endswith(".yaml") and e.is_file()]
@@ -338,8 +403,8 @@ def names_on_disk(root: Path, dirname: str) -> dict[str, tuple[str, ...]]:
             found[stem] = old
         else:
             found[stem] = [stat.st_mtime_ns, stat.st_size, _names_in(Path(entry.path))]
-    if found != cached:
-        _write_names_cache(cache_path, found)
+    if found != cached or marks != cached_marks:
+        _write_names_cache(cache_path, dict(sorted(found.items())), marks)
     return {stem: tuple(entry[2]) for stem, entry in sorted(found.items())}
 
 
@@ -367,25 +432,26 @@ def _scalar(raw: bytes) -> str:
     return text.split(" #", 1)[0].strip()
 
 
-def _read_names_cache(path: Path) -> dict[str, list]:
+def _read_names_cache(path: Path) -> tuple[dict[str, list], list | None]:
     if os.environ.get("FTZKB_NO_CACHE", "") not in ("", "0"):
-        return {}
+        return {}, None
     try:
         stored = json.loads(path.read_bytes())
         if stored.get("format") == NAMES_CACHE_FORMAT and isinstance(stored.get("files"), dict):
-            return stored["files"]
+            return stored["files"], stored.get("directory")
     except (OSError, ValueError, AttributeError):
         pass
-    return {}
+    return {}, None
 
 
-def _write_names_cache(path: Path, files: dict[str, list]) -> None:
+def _write_names_cache(path: Path, files: dict[str, list], marks: list) -> None:
     if os.environ.get("FTZKB_NO_CACHE", "") not in ("", "0"):
         return
     from ftzkb.fsio import atomic_replace
 
+    document = {"format": NAMES_CACHE_FORMAT, "directory": marks, "files": files}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_replace(path, json.dumps({"format": NAMES_CACHE_FORMAT, "files": files}, ensure_ascii=False).encode())
+        atomic_replace(path, json.dumps(document, ensure_ascii=False).encode())
     except OSError:
         pass  # a cache that cannot be written costs time, never an answer
