@@ -2,22 +2,26 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.common import echo_json, fail, format_option, load_for_query, resolved, root_option
 from ftzkb.commands.tables import format_table
-from ftzkb.export import Column, write_csv
 from ftzkb.i18n import pick
-from ftzkb.replication import BatchProgress, batch_progress, batches
 from ftzkb.vocab import label
 
-PROGRESS_COLUMNS = [
-    Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),
-    Column("adopted", "已复制", "adopted"), Column("in_progress", "试点/计划中", "in progress"),
-    Column("expected", "应复制", "expected"), Column("rate", "完成率", "completion"),
-    Column("missing", "尚未复制", "not yet adopted"),
-]
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from ftzkb.replication import BatchProgress
+
+
+def progress_columns() -> list:
+    from ftzkb.export import Column
+
+    return [Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),
+            Column("adopted", "已复制", "adopted"), Column("in_progress", "试点/计划中", "in progress"),
+            Column("expected", "应复制", "expected"), Column("rate", "完成率", "completion"),
+            Column("missing", "尚未复制", "not yet adopted")]
 
 
 @click.command(epilog="""\b
@@ -44,18 +48,22 @@ def command(key, fmt, root):
     if not key:
         _list(corpus, fmt)
         return
+    from ftzkb.export import write_csv
+    from ftzkb.replication import batch_progress
+
     progress = batch_progress(corpus, _batch_key(corpus, key))
     rows = [_row(t) for t in progress.targets]
     if fmt == "json":
         echo_json(progress.as_dict())
     elif fmt == "csv":
-        write_csv(rows, sys.stdout, PROGRESS_COLUMNS)
+        write_csv(rows, sys.stdout, progress_columns())
     else:
         click.echo(render_text(progress, rows))
 
 
 def _batch_key(corpus, text: str) -> str:
     """A batch by its key or name (全省复制推广第1批); a level alone is refused with its batches."""
+    from ftzkb.replication import batches
     from ftzkb.resolve import recognitions
     from ftzkb.vocab import vocab
 
@@ -88,12 +96,15 @@ def render_text(progress: BatchProgress, rows: list[dict]) -> str:
                  f"overall completion {_percent(progress.rate)}")]
     if info.issuer or info.date:
         head.append(" ".join(x for x in (info.issuer, info.document, info.date) if x))
-    table = format_table([c.heading() for c in PROGRESS_COLUMNS], [[r[c.key] for c in PROGRESS_COLUMNS]
-                                                                    for r in rows], 40)
+    columns = progress_columns()
+    table = format_table([c.heading() for c in columns], [[r[c.key] for c in columns] for r in rows], 40)
     return "\n".join(head) + "\n\n" + table
 
 
 def _list(corpus, fmt: str) -> None:
+    from ftzkb.export import Column, write_csv
+    from ftzkb.replication import batches
+
     found = batches(corpus)
     if fmt == "json":
         echo_json([asdict(b) for b in found])

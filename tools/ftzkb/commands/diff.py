@@ -4,11 +4,10 @@ import sys
 
 import click
 
-from ..diff import FORMATS, diff_revisions, render
-from ..gitrepo import GitError
 from ..i18n import current_lang, pick
 from .common import corpus_root, fail, format_option, root_option
 
+FORMATS = ("text", "markdown", "json")  # ftzkb.diff.FORMATS (not imported here: `ftzkb diff --help` stays fast)
 _KINDS = {"added": ("新增", "added"), "changed": ("修改", "changed"), "removed": ("删除", "removed")}
 
 
@@ -37,6 +36,9 @@ def command(base, head, merge_base, fmt, root):
     What changed in the data between two git revisions: cases added, changed (which fields) and removed;
     adoptions per carrier. HEAD defaults to the working tree.
     """
+    from ..diff import diff_revisions, render
+    from ..gitrepo import GitError
+
     try:
         diff = diff_revisions(corpus_root(root), base, head, merge_base=merge_base)
     except GitError as exc:  # DiffError is one

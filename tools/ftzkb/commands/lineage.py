@@ -2,26 +2,30 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
-from ftzkb.export import Column, write_csv
-
 from ..dates import display
 from ..i18n import current_lang, pick
-from ..replication import Lineage, LineageNode, lineage
-from ..replication.lineage import DIRECT, ORIGIN, UNRECORDED
 from ..vocab import label
 from .common import echo_json, format_option, load_for_query, resolve_case, root_option
 
-CSV_COLUMNS = [
-    Column("depth", "层级", "depth"), Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),
-    Column("learned_from", "学习来源载体 id", "learned from"), Column("link", "关系", "link"),
-    Column("status", "状态", "status"), Column("date", "日期", "date"),
-    Column("mandated_by", "要求批次", "mandated by"),
-    Column("learned_from_case", "借鉴案例", "modelled on case"),
-]
-_LINKS = {ORIGIN: ("首创", "origin"), DIRECT: ("直接", "direct"), UNRECORDED: ("无复制记录", "no record")}
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from ..replication import Lineage, LineageNode
+
+# the links of ftzkb.replication.lineage (ORIGIN, DIRECT, UNRECORDED), as the tree names them
+_LINKS = {"origin": ("首创", "origin"), "direct": ("直接", "direct"), "unrecorded": ("无复制记录", "no record")}
+
+
+def csv_columns() -> list:
+    from ftzkb.export import Column
+
+    return [Column("depth", "层级", "depth"), Column("carrier_id", "载体 id", "carrier id"),
+            Column("name", "载体", "carrier"), Column("learned_from", "学习来源载体 id", "learned from"),
+            Column("link", "关系", "link"), Column("status", "状态", "status"), Column("date", "日期", "date"),
+            Column("mandated_by", "要求批次", "mandated by"),
+            Column("learned_from_case", "借鉴案例", "modelled on case")]
 
 
 @click.command(epilog="""\b
@@ -43,11 +47,15 @@ def command(case, fmt, root):
     The replication tree of a case: from the origin through learned-from links, with dates.
     """
     corpus = load_for_query(root)
+    from ..replication import lineage
+
     tree = lineage(corpus, resolve_case(corpus, case))
     if fmt == "json":
         echo_json(tree.as_dict())
     elif fmt == "csv":
-        write_csv(list(_rows(tree.root, "")), sys.stdout, CSV_COLUMNS)
+        from ftzkb.export import write_csv
+
+        write_csv(list(_rows(tree.root, "")), sys.stdout, csv_columns())
     else:
         click.echo(render_text(tree))
 
@@ -65,6 +73,8 @@ def _rows(node: LineageNode, parent: str, depth: int = 0) -> Iterator[dict]:
 
 
 def _describe(node: LineageNode) -> str:
+    from ..replication.lineage import DIRECT, ORIGIN, UNRECORDED
+
     lang = current_lang()
     when = display(node.date, lang) if node.date else ""
     if node.link == ORIGIN:

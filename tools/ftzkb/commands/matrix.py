@@ -3,24 +3,19 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.tables import fit, format_table
 
-from ..export import (
-    STATUS_SYMBOLS,
-    Column,
-    flow_sheet,
-    matrix_sheets,
-    matrix_table,
-    write_csv,
-    write_xlsx,
-)
 from ..i18n import pick
-from ..replication import Flow, Matrix, MatrixFilters, adoption_matrix, flow_matrix, status_counts
 from ..vocab import label, vocab
 from .common import VocabularyValue, echo_json, fail, format_option, load_for_query, progress, resolved, root_option
+
+if TYPE_CHECKING:  # the queries and the exporters load when the command runs, not for --help
+    from ..export import Column
+    from ..replication import Flow, Matrix, MatrixFilters
 
 _YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
@@ -100,13 +95,22 @@ def command(origins, categories, carrier_types, recognitions, statuses, years, f
     """
     if fmt == "xlsx" and output is None:
         fail("xlsx 需要用 -o 指定输出文件", "xlsx needs an output file: -o FILE", code=2)
+    from ..replication import MatrixFilters, flow_matrix
+
     year_range = parse_years(years)
     corpus = load_for_query(root)
     filters = MatrixFilters(resolve_origins(corpus, origins), categories, carrier_types,
                             resolve_recognitions(corpus, recognitions), statuses, year_range)
     if flow:
         _emit_flow(flow_matrix(corpus, flow), fmt, output)
-        return
+    else:
+        _emit_matrix(corpus, filters, fmt, output)
+
+
+def _emit_matrix(corpus, filters: MatrixFilters, fmt: str, output: Path | None) -> None:
+    from ..export import matrix_sheets, matrix_table, write_csv, write_xlsx
+    from ..replication import adoption_matrix, flow_matrix
+
     matrix = adoption_matrix(corpus, filters)
     if fmt == "json":
         echo_json(matrix.as_dict(), indent=None)  # tens of megabytes for a national corpus
@@ -125,6 +129,8 @@ def command(origins, categories, carrier_types, recognitions, statuses, years, f
 
 def _csv_column(column: Column) -> Column:
     """Carrier columns are headed by id and name, so a CSV can be read by people and programs."""
+    from ..export import Column
+
     if column.zh == column.en and column.key != column.zh:
         return Column(column.key, f"{column.zh} ({column.key})", f"{column.en} ({column.key})")
     return column
@@ -141,6 +147,9 @@ def _describe(filters: MatrixFilters) -> str:
 
 def render_text(matrix: Matrix) -> str:
     """Rows of symbols under numbered carrier columns, the carriers and a legend below."""
+    from ..export import STATUS_SYMBOLS
+    from ..replication import status_counts
+
     if not matrix.rows:
         return pick("没有符合条件的案例", "no cases match")
     numbers = [str(i + 1) for i in range(len(matrix.carriers))]
@@ -160,6 +169,8 @@ def render_text(matrix: Matrix) -> str:
 
 
 def _emit_flow(flow: Flow, fmt: str, output: Path | None) -> None:
+    from ..export import flow_sheet, write_csv, write_xlsx
+
     if fmt == "json":
         echo_json(flow.as_dict())
         return

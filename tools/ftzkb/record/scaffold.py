@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftzkb.dates import parse_date
-from ftzkb.load.layout import canonical_text
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from ftzkb.record.writes import WriteRefused, atomic_write
 from ftzkb.vocab import vocab
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -337,6 +335,9 @@ def load_draft(path: Path) -> dict:
 def write_new_case(root: Path, new: NewCase) -> Path:
     """Write cases/<id>.yaml in canonical layout. Raises ScaffoldError (nothing written) when the
     answers are wrong or the file exists, even if it appeared after the check."""
+    from ftzkb.load.layout import canonical_text
+    from ftzkb.record.writes import WriteRefused, atomic_write
+
     problems = check(root, new)
     if problems:
         raise ScaffoldError(problems)
