@@ -116,20 +116,32 @@ def one_language(text: str) -> str:
 
 
 def _install_click_translations() -> None:
-    import click.core
-    import click.decorators
-    import click.exceptions
-    import click.formatting
-    import click.parser
-    import click.termui
-    import click.types
+    _answer_gettext()
+    _one_language_help()
+    _chinese_usage()
 
-    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
-                   click.types):
-        if hasattr(module, "_"):
-            module._ = click_gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = click_ngettext
+
+def _answer_gettext() -> None:
+    """Click asks `gettext.gettext` (the default domain), which asks `gettext.dgettext`: answering
+    there translates Click's messages without a compiled catalogue and without touching Click."""
+    import gettext
+
+    default_domain = gettext.textdomain()
+    dgettext, dngettext = gettext.dgettext, gettext.dngettext
+
+    def translated(domain: str, message: str) -> str:
+        return click_gettext(message) if domain == default_domain else dgettext(domain, message)
+
+    def translated_plural(domain: str, singular: str, plural: str, count: int) -> str:
+        if domain == default_domain:
+            return click_ngettext(singular, plural, count)
+        return dngettext(domain, singular, plural, count)
+
+    gettext.dgettext, gettext.dngettext = translated, translated_plural
+
+
+def _one_language_help() -> None:
+    """Each option's `中文 / English` help shows in the language of the moment."""
     original = click.Option.get_help_record
 
     def help_record(self: click.Option, ctx: click.Context):
@@ -141,13 +153,17 @@ def _install_click_translations() -> None:
             self.help = kept
 
     click.Option.get_help_record = help_record  # type: ignore[method-assign]
-    missing_message = click.exceptions.MissingParameter.format_message
 
-    def missing(self) -> str:  # Click ends "Missing argument 'X'." with an English full stop
+
+def _chinese_usage() -> None:
+    """`[选项]` in usage lines, and a Chinese full stop after a missing argument."""
+    missing_message = click.MissingParameter.format_message
+
+    def missing(self) -> str:
         text = missing_message(self)
         return text.replace("'.", "'。", 1) if current_lang() == "zh" else text
 
-    click.exceptions.MissingParameter.format_message = missing  # type: ignore[method-assign]
+    click.MissingParameter.format_message = missing  # type: ignore[method-assign]
     for cls in (click.Command, click.Group):
         cls.collect_usage_pieces = _translated_pieces(cls.collect_usage_pieces)  # type: ignore[method-assign]
 
