@@ -76,6 +76,11 @@ def test_unknown_references_get_the_nearest_ids(typed, zh, en):
     assert zh in caught.value.zh and en in caught.value.en
 
 
+def test_full_width_letters_in_a_name_answer_to_ascii():
+    resolver = Resolver(CARRIER, {"qflp": ("苏州ＱＦＬＰ试点",)})
+    assert resolver.resolve("QFLP试点") == resolver.resolve("苏州qflp") == "qflp"
+
+
 def test_an_exact_id_needs_no_names():
     def no_names():
         raise AssertionError("names were read for an exact id")

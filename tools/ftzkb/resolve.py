@@ -74,6 +74,7 @@ class Unresolved(Exception):
 
 
 _NOT_KEY = re.compile(r"[\W_]+")
+_LATIN = re.compile("[a-z0-9]")
 _WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # full-width letters and digits
 
 
@@ -126,9 +127,6 @@ class Resolver:
                 raise self._ambiguous(given, found)
         raise self._unknown(given)
 
-    def resolve_all(self, texts: Iterable[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.resolve(text) for text in texts))
-
     def display(self, item: str) -> str:
         """How an id is named in a message: its first name in the current language."""
         names = [n for n in self.names.get(item, ()) if n]
@@ -151,8 +149,8 @@ class Resolver:
         else:
             first, last = re.escape(wanted[0]), re.escape(wanted[-1])
             pattern = f"^(?=[^\n]*{first})(?=[^\n]*{last})[^\n]*$"
-        if wanted.isascii():  # ＱＦＬＰ in a name answers to QFLP
-            pattern += "|^[^\n]*[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][^\n]*$"
+        if _LATIN.search(wanted):  # ＱＦＬＰ in a name answers to QFLP
+            pattern += f"|^[^\n]*{_WIDE.pattern}[^\n]*$"
         found = []
         for match in re.finditer(pattern, blob, re.M):
             index = bisect_right(starts, match.start()) - 1
