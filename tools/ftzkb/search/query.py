@@ -31,7 +31,7 @@ from ftzkb.search.snippets import Snippet, best_snippet, needles, spans_in
 from ftzkb.textunits import bigrams, fold, runs
 
 MAX_QUERY_CHARS = 200
-CANDIDATES = 50  # hits re-ranked and checked for whole words and exact phrases, per search
+CANDIDATES = 30  # hits re-ranked and checked for whole words and exact phrases, per search
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "title_en"), "标题": ("title", "title_en"), "题目": ("title", "title_en"),
     "名称": ("title", "title_en"), "summary": ("summary",), "摘要": ("summary",), "概要": ("summary",),
