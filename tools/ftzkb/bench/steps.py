@@ -107,6 +107,14 @@ def _build_index(ctx: Context) -> str | None:
     return None if sample.ok else f"ftzkb index failed: {sample.stderr_tail.strip()[-200:]}"
 
 
+def _carrier_by_name(ctx: Context) -> str:
+    """The sample carrier written as a person would: its full name (`ftzkb.resolve` finds the id)."""
+    from ..resolve import names_on_disk
+
+    names = names_on_disk(ctx.corpus, "carriers").get(ctx.sample_carrier) or (ctx.sample_carrier,)
+    return max(names, key=len)
+
+
 def _save_adopt_case(ctx: Context) -> str | None:
     if not ctx.adopt_case:
         return "no case to adopt"
@@ -171,6 +179,9 @@ STEPS: tuple[Step, ...] = (
          target=Target(seconds=1)),
     Step("gaps", "未复制清单", "gaps", lambda ctx: [ftzkb("gaps", ctx.sample_carrier, *_root(ctx))],
          needs=("ftzkb.commands.gaps",), target=Target(seconds=1)),
+    Step("gaps-name", "未复制清单（载体写名称）", "gaps, carrier by name",
+         lambda ctx: [ftzkb("gaps", _carrier_by_name(ctx), *_root(ctx))], needs=("ftzkb.resolve",),
+         target=Target(seconds=1)),
     Step("matrix", "复制推广矩阵", "matrix", lambda ctx: [ftzkb("matrix", "--format", "json", *_root(ctx))],
          needs=("ftzkb.commands.matrix",)),
     Step("adopt", "记录一次复制", "adopt",

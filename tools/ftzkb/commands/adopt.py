@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ftzkb.commands.common import corpus_root, echo_json, fail, progress, root_option
+from ftzkb.commands.common import corpus_root, echo_json, fail, format_option, progress, resolved, root_option
 from ftzkb.i18n import pick
 from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, record_changes, with_ids
 
@@ -18,6 +18,7 @@ _ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unc
 示例 / Examples:
   ftzkb adopt sz-guanzhurong kunshan-etdz --status piloting --date 2021-03
   ftzkb adopt sz-guanzhurong kunshan-etdz --status adopted --date 2021-09      同一载体再次运行即更新记录
+  ftzkb adopt 关助融 昆山经开区 --status adopted --date 2021-09                 案例与载体也可写标题或名称
   ftzkb adopt lyg-internet-road-haulage kunshan-etdz --status adopted --date 2021 \\
         --batch provincial-replication-1 --learned-from lianyungang-area \\
         --evidence "昆山经开区复制推广清单|https://example.gov.cn/notice.html" --note 已落地
@@ -42,8 +43,8 @@ learned_from_case, evidence, note (the adoption export's columns, in Chinese or 
 @click.option("--mandate", help="性质：mandated（规定动作）voluntary（自选动作）unknown / mandated or voluntary")
 @click.option("--batch", "mandated_by", metavar="LEVEL-N",
               help="要求复制的批次（即规定动作），如 provincial-replication-1 / mandating batch (implies mandated)")
-@click.option("--learned-from", help="学习借鉴的载体 id / carrier it learned from")
-@click.option("--learned-from-case", help="借鉴的案例 id / case it was modelled on")
+@click.option("--learned-from", help="学习借鉴的载体（id 或名称） / carrier it learned from (id or name)")
+@click.option("--learned-from-case", help="借鉴的案例（id 或标题） / case it was modelled on (id or title)")
 @click.option("--evidence", multiple=True,
               help="证据：网址、文号，或“标题|网址或文号”；可重复 / evidence: URL, document no., or 'title|ref'")
 @click.option("--note", help="备注 / note")
@@ -53,8 +54,7 @@ learned_from_case, evidence, note (the adoption export's columns, in Chinese or 
 @click.option("--correct", is_flag=True,
               help="更正当前记录本身（不新增阶段） / fix the current record in place instead of a new period")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的改动，不写入 / show the changes, write nothing")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json")
 @root_option
 def command(case, carrier, status, date, until, mandate, mandated_by, learned_from, learned_from_case, evidence,
             note, audience, from_sheet, correct, dry_run, fmt, root):
@@ -71,6 +71,7 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
     if not case or not carrier:
         fail("需要 CASE 和 CARRIER 两个参数（或 --from-sheet 表格）",
              "CASE and CARRIER are required (or --from-sheet FILE)", code=2)
+    case, carrier, learned_from, learned_from_case = _references(base, case, carrier, learned_from, learned_from_case)
     change = with_ids(AdoptionChange(status, date, until, mandate, mandated_by, learned_from, learned_from_case,
                                      tuple(evidence), note, audience, correct=correct))
     if change.is_empty():
@@ -81,6 +82,18 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
     except AdoptError as exc:
         fail(exc.zh, exc.en, code=exc.code)
     _report(plans, written, dry_run, fmt)
+
+
+def _references(root: Path, case: str, carrier: str, learned_from: str | None,
+                learned_from_case: str | None) -> tuple[str, str, str | None, str | None]:
+    """The case and carriers as ids: each may be typed as an id, a name or title, or an unambiguous
+    prefix (`ftzkb.resolve`); looked up by file, names read only for what is not an id."""
+    from ftzkb.resolve import carriers_on_disk, cases_on_disk
+
+    cases, carriers = cases_on_disk(root), carriers_on_disk(root)
+    return (resolved(cases, case), resolved(carriers, carrier),
+            resolved(carriers, learned_from) if learned_from else None,
+            resolved(cases, learned_from_case) if learned_from_case else None)
 
 
 def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
