@@ -50,7 +50,7 @@ def test_new_record_is_appended_and_the_corpus_stays_valid(root):
     assert validate(root).errors == 0
 
 
-def test_update_changes_only_that_record(root):
+def test_a_new_status_closes_the_current_period_and_appends_a_new_one(root):
     before = case_text(root, "c2")
     result = ftzkb("adopt", "c2", "zone-b", "--status", "adopted", "--date", "2021-09", "--batch",
                    "provincial-replication-1", "--evidence", "苏政办发〔2021〕9号", root=root)
@@ -58,11 +58,48 @@ def test_update_changes_only_that_record(root):
     after = case_text(root, "c2")
     head, tail = before.split("  - carrier: zone-b")[0], "note: 编者注。\n"
     assert after.startswith(head) and after.endswith(tail)
-    assert after[len(head):] == ('  - carrier: zone-b  # 乙\n    status: adopted\n    date: "2021-09"\n'
+    assert after[len(head):] == ('  - carrier: zone-b  # 乙\n    status: piloting\n    date: "2021-01"\n'
+                                 '    until: "2021-09"\n'
+                                 '  - carrier: zone-b\n    status: adopted\n    date: "2021-09"\n'
                                  '    mandate: mandated\n    mandated_by:\n      level: provincial-replication\n'
                                  '      batch: 1\n    evidence:\n      - title: 苏政办发〔2021〕9号\n'
                                  '        document: 苏政办发〔2021〕9号\n' + tail)
     assert validate(root).errors == 0
+
+
+def test_correct_changes_the_current_record_in_place(root):
+    result = ftzkb("adopt", "c2", "zone-b", "--status", "adopted", "--date", "2021-02", "--correct", root=root)
+    assert result.returncode == 0, result.stderr
+    assert case_text(root, "c2").count("carrier: zone-b") == 1
+    assert 'status: adopted\n    date: "2021-02"\n' in case_text(root, "c2")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--status", "adopted", "--date", "2020-12"], "before the current period's start"),
+    (["--status", "adopted"], "give its start with --date"),
+    (["--date", "2021-05"], "add --correct to fix it"),
+    (["--status", "adopted", "--date", "2022", "--until", "2021"], "is before the start"),
+])
+def test_history_is_never_rewritten_silently(root, args, message):
+    before = case_text(root, "c2")
+    result = ftzkb("adopt", "c2", "zone-b", *args, root=root)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert case_text(root, "c2") == before
+
+
+def test_three_periods_keep_their_history_and_the_current_one_counts(root):
+    for status, date in (("planned", "2021-03"), ("adopted", "2022-01")):
+        assert ftzkb("adopt", "c1", "zone-b", "--status", status, "--date", date, "--evidence", f"文{date}",
+                     root=root).returncode == 0
+    assert ftzkb("adopt", "c1", "zone-b", "--status", "piloting", "--date", "2021-06", root=root).returncode == 2
+    from ftzkb.load.loader import load_corpus
+    from ftzkb.replication import current_records
+
+    case = load_corpus(root).corpus.cases["c1"]
+    assert [(a.status, a.date, a.until) for a in case.adoptions] == [("planned", "2021-03", "2022-01"),
+                                                                     ("adopted", "2022-01", None)]
+    assert current_records(case)["zone-b"].status == "adopted"
+    assert [s.title for a in case.adoptions for s in a.evidence] == ["文2021-03", "文2022-01"]
 
 
 def test_same_values_again_change_nothing(root):

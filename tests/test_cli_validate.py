@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import ftzkb as run_ftzkb
 from conftest import minimal_case, write_corpus
 
@@ -77,3 +79,51 @@ def test_a_root_without_data_is_a_usage_error_not_a_clean_pass(tmp_path):
     result = ftzkb("validate", "--root", str(tmp_path / "nowhere"))
     assert result.returncode == 2
     assert "cases/" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("", "文件是空的"),
+    ("只是一句话\n", "应为映射"),
+    ("- a\n- b\n", "应为映射"),
+    ("id: 5\n", "未通过校验"),
+    ("title：测试\n", "无法解析"),
+])
+def test_fmt_never_crashes_and_leaves_a_broken_file_unchanged(tmp_path, text, says):
+    root = write_corpus(tmp_path, {"c1": minimal_case("c1")})
+    broken = root / "cases" / "broken.yaml"
+    broken.write_text(text, "utf-8")
+    result = ftzkb("fmt", "--root", str(root))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and says in result.stderr
+    assert "cases/broken.yaml" in result.stderr
+    assert broken.read_text("utf-8") == text
+
+
+def test_fmt_rewrites_every_file_in_one_transaction(tmp_path):
+    shuffled = minimal_case("c1").replace('  carrier: area-a\n  started: "2020-01"\n',
+                                          '  started: "2020-01"\n  carrier: area-a\n')
+    root = write_corpus(tmp_path, {"c1": shuffled, "c2": shuffled.replace("c1", "c2")})
+    result = ftzkb("fmt", "--root", str(root))
+    assert result.returncode == 0 and result.stdout.count("已改写") == 2
+    assert ftzkb("fmt", "--check", "--root", str(root)).returncode == 0
+
+
+def test_validate_marks_fixable_findings_and_names_the_fix_command():
+    result = ftzkb("validate", "--root", str(BAD), cwd=BAD)
+    dotted = next(line for line in result.stdout.splitlines() if line.startswith("cases/date-dotted.yaml"))
+    assert dotted.endswith("（可自动修复：ftzkb validate --fix cases/date-dotted.yaml --root .）")
+    assert "可自动修复：运行 ftzkb validate --fix" in result.stderr
+    data = json.loads(ftzkb("validate", "--root", str(BAD), "--format", "json").stdout)
+    assert any(d["fixable"] for d in data) and not all(d["fixable"] for d in data)
+
+
+def test_numbers_out_of_range_are_errors_in_chinese(tmp_path):
+    root = write_corpus(tmp_path, {"c1": minimal_case("c1")})
+    carrier = root / "carriers" / "zone-b.yaml"
+    carrier.write_text(carrier.read_text("utf-8") + "area_km2: -5\n", "utf-8")
+    (root / "carriers" / "zone-c.yaml").write_text(
+        (root / "carriers" / "zone-c.yaml").read_text("utf-8") + "area_km2: 1" + "0" * 400 + ".5\n", "utf-8")
+    result = ftzkb("validate", "--root", str(root))
+    assert "carriers/zone-b.yaml:10:11: error schema-range area_km2 超出范围：必须大于 0" in result.stdout
+    assert "carriers/zone-c.yaml:10:11: error yaml-number-range" in result.stdout
+    assert "-5" not in result.stdout.split("schema-range")[1].splitlines()[0]

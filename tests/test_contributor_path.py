@@ -327,11 +327,11 @@ def test_contributing_worked_example_matches_the_real_data(real_corpus):
     case_ids = set(re.findall(r"ftzkb adopt ([a-z0-9-]+) [a-z0-9-]+", text))
     carrier_ids = set(re.findall(r"ftzkb adopt [a-z0-9-]+ ([a-z0-9-]+)", text))
     carrier_ids |= set(re.findall(r"--(?:origin|learned-from) ([a-z0-9-]+)", text))
-    assert "js-rd-items-import-whitelist" in case_ids
+    assert "gold-policy-service-supermarket" in case_ids
     assert case_ids <= real_corpus.cases.keys(), "CONTRIBUTING.md names cases that are not in cases/"
     assert carrier_ids <= real_corpus.carriers.keys(), "CONTRIBUTING.md names carriers that are not in carriers/"
-    example = real_corpus.cases["js-rd-items-import-whitelist"]
-    assert any(a.carrier == "shandong-ftz" and a.learned_from_carrier == "jiangsu-ftz" for a in example.adoptions)
+    example = real_corpus.cases["gold-policy-service-supermarket"]
+    assert any(a.carrier == "jiangsu-ftz" and a.status == "adopted" for a in example.adoptions)
 
 
 def test_contributing_adoption_block_is_valid(tmp_path):
@@ -340,6 +340,7 @@ def test_contributing_adoption_block_is_valid(tmp_path):
     root = tmp_path / "kb"
     shutil.copytree(REPO_ROOT / "carriers", root / "carriers")
     (root / "cases").mkdir()
-    (root / "cases" / "example.yaml").write_text(minimal_case("example", block, origin="jiangsu-ftz"), "utf-8")
+    (root / "cases" / "example.yaml").write_text(minimal_case("example", block, origin="jiangsu-unnamed-parks"),
+                                                  "utf-8")
     checked = ftzkb("validate", "cases/example.yaml", cwd=root)
     assert checked.returncode == 0, checked.stdout

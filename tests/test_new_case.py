@@ -84,8 +84,20 @@ def test_create_only_refuses_a_file_that_appeared_after_the_check(tmp_path):
     assert path.read_text("utf-8") == "mine\n" and sorted(os.listdir(tmp_path)) == ["x.yaml"]
 
 
-def test_suggested_id_is_pinyin_of_the_title():
-    assert suggest_id("“关助融”：以海关信用数据助力") == "guan-zhu-rong-yi-hai-guan"
+@pytest.mark.parametrize(("title", "expected"), [
+    ("数据出境“一站式”服务", "shuju-chujing-yizhanshi-fuwu"),  # words stay whole: not shu-ju-chu-jing-yi-zhan
+    ("“关助融”：以海关信用数据助力", "guanzhurong-yi-haiguan-xinyong-shuju"),  # cut before the word that would pass 40
+    ("QFLP 试点", "qflp-shidian"),
+])
+def test_suggested_id_is_the_pinyin_of_whole_words(title, expected):
+    assert suggest_id(title) == expected
+
+
+def test_suggested_ids_stay_under_the_limits():
+    long_title = "跨境电商零售进口退货中心仓模式与海关特殊监管区域保税研发检测维修一体化监管"
+    suggested = suggest_id(long_title)
+    assert len(suggested) <= 40 and suggested.endswith("tuihuo")
+    assert len(suggest_id("中华人民共和国" * 20, limit=500)) <= 80  # the schema's maxLength for ids
 
 
 def test_options_can_be_found_by_id_name_or_pinyin_initials():
@@ -128,7 +140,63 @@ def test_interactive_prompts_offer_choices_and_search(root):
     ]) + "\n"
     result = CliRunner().invoke(new_command, ["-i", "--root", str(root)], input=answers, env={"FTZKB_LANG": "en"})
     assert result.exit_code == 0, result.output
-    data = load_yaml_file(root / "cases" / "shu-ju-chu-jing-fu-wu.yaml").data
+    data = load_yaml_file(root / "cases" / "shuju-chujing-fuwu.yaml").data
     assert data["origin"]["carrier"] == "kunshan-etdz"
     assert data["categories"] == ["factor-flow", "trade-facilitation"]
     assert data["preconditions"] == {"carrier_types": ["national-etdz"]}
+
+
+def test_names_and_labels_are_accepted_from_options(root):
+    result = CliRunner().invoke(new_command, [*FLAGS[:4], "--origin", "南京片区", "--started", "2023-05",
+                                              "--category", "金融", "--category", "要素自由流动", *FLAGS[10:],
+                                              "--id", "nj-data", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    data = load_yaml_file(root / "cases" / "nj-data.yaml").data
+    assert data["origin"]["carrier"] == "nanjing-area" and data["categories"] == ["finance", "factor-flow"]
+
+
+def test_a_fatal_problem_keeps_the_answers_as_a_draft_to_resume(root):
+    flags = [*FLAGS, "--id", "nj-data", "--root", str(root)]
+    flags[flags.index("--summary") + 1] = "短"
+    failed = CliRunner().invoke(new_command, flags, env={"FTZKB_LANG": "en"})
+    assert failed.exit_code == 2 and "summary is too short" in failed.output
+    drafts = list((root / ".ftzkb-cache" / "drafts").glob("nj-data-*.json"))
+    assert len(drafts) == 1 and "ftzkb new --resume" in failed.output
+    assert list((root / "cases").iterdir()) == []
+    fixed = "为企业提供数据出境申报的辅导。"
+    resumed = CliRunner().invoke(new_command, ["--resume", str(drafts[0]), "--summary", fixed, "--root", str(root)])
+    assert resumed.exit_code == 0, resumed.output
+    data = load_yaml_file(root / "cases" / "nj-data.yaml").data
+    assert data["title"] == "数据出境“一站式”服务" and data["summary"] == "为企业提供数据出境申报的辅导。"
+    assert not drafts[0].exists()
+
+
+def test_an_interrupted_session_keeps_its_draft(root):
+    result = CliRunner().invoke(new_command, ["-i", "--root", str(root)], input="数据出境服务\n\n")
+    assert result.exit_code == 1
+    drafts = list((root / ".ftzkb-cache" / "drafts").glob("*.json"))
+    assert len(drafts) == 1 and "数据出境服务" in drafts[0].read_text("utf-8")
+
+
+def test_each_answer_is_checked_when_given_and_vocabularies_filter_by_text(root, monkeypatch):
+    monkeypatch.setattr("ftzkb.commands.new._terminal", lambda: True)
+    answers = "\n".join([
+        "数据出境服务",  # title
+        "NJ Data",  # id: refused at once …
+        "nj-data",  # … and asked again
+        "短",  # summary too short: asked again
+        "为企业提供数据出境申报辅导。",
+        "南京",  # origin by text
+        "2023-02-30",  # not a real date: asked again
+        "2023-05",
+        "开放",  # categories: 开放 matches two (金融开放创新, 开放通道建设) …
+        "1",  # … so the list narrows and a number picks from it
+        "来源标题",
+        "https://example.gov.cn/a",
+    ]) + "\n"
+    result = CliRunner().invoke(new_command, ["--root", str(root)], input=answers, env={"FTZKB_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert "may use only a-z" in result.output and "is too short" in result.output
+    assert "not a real date" in result.output and "'开放' matches 2" in result.output
+    data = load_yaml_file(root / "cases" / "nj-data.yaml").data
+    assert data["origin"]["carrier"] == "nanjing-area" and data["categories"] == ["finance"]

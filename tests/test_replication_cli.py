@@ -105,12 +105,14 @@ def test_batch_list_and_progress(root):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["gaps", "etdz-9"], "carrier 'etdz-9' is not in carriers/; did you mean etdz-"),
-    (["gaps", "一号经开"], "did you mean etdz-1?"),
+    (["gaps", "二号高新区"], "did you mean 一号高新区 (htz-1)"),
+    (["gaps", "经开区"], "is ambiguous: 3 match; did you mean 一号经开区 (etdz-1), 二号经开区 (etdz-2) or"),
     (["stats", "ftz-c"], "did you mean ftz-"),
     (["lineage", "c11"], "case 'c11' is not in cases/; did you mean c1"),
     (["batch", "provincial-replication-2"], "did you mean provincial-replication-1?"),
     (["matrix", "--origin", "ftz-z"], "did you mean ftz-"),
-    (["matrix", "--recognition", "provincial"], "is not a recognition level or batch"),
+    (["matrix", "--recognition", "provincial"], "'provincial' is ambiguous"),
+    (["matrix", "--recognition", "provincial-replication-3"], "no batch 'provincial-replication-3'"),
 ])
 def test_unknown_ids_get_suggestions_and_exit_2(root, args, message):
     result = ftzkb(root, *args)

@@ -115,3 +115,46 @@ def test_a_schema_fastjsonschema_cannot_compile_falls_back_to_jsonschema(monkeyp
     check = schema.compile_yes_no({"type": "object", "required": ["id"]})
     assert check({"id": 1}) is True
     assert check({}) is False
+
+
+def _problems(kind: str, text: str) -> list:
+    from ftzkb.load.yamlload import load_yaml_text
+
+    loaded = load_yaml_text(text)
+    return list(schema.check(kind, loaded.data, loaded))
+
+
+def _case(extra: str = "", started: str = '"2020-01"') -> str:
+    return ("id: c1\ntitle: 标题\nsummary: 用于测试的摘要。\norigin:\n  carrier: area-a\n  started: " + started +
+            "\ncategories:\n  - finance\nsources:\n  - title: 来源\n    url: https://example.org/x\n" + extra)
+
+
+def test_a_long_note_is_too_long_not_a_mapping():
+    [problem] = _problems("case", _case("note: " + "字" * 20001 + "\n"))
+    assert problem.rule == "schema-length" and "过长：最多 20000 字" in problem.zh and "映射" not in problem.zh
+
+
+def test_an_impossible_date_is_not_told_to_write_itself():
+    [problem] = _problems("case", _case(started='"0000-00-00"'))
+    assert problem.rule == "schema-date" and "月份应为 01 到 12" in problem.zh
+    assert '写成 "0000-00-00"' not in problem.zh and problem.fix is None
+
+
+def test_a_dotted_month_is_read_as_written():
+    [problem] = _problems("case", _case(started="2021.10"))
+    assert problem.fix == "2021-10" and '"2021-10"' in problem.zh
+
+
+def test_a_label_where_its_code_belongs_carries_the_code_as_its_fix():
+    text = _case("adoptions:\n  - carrier: zone-b\n    status: 已复制\n")
+    [problem] = _problems("case", text)
+    assert problem.rule == "schema-enum" and problem.fix == "adopted"
+
+
+def test_ranges_are_explained_in_chinese_without_the_wrong_value():
+    carrier = ("id: z\nname: 载体\ntypes:\n  - other\nprovince: 江苏\narea_km2: -5\n"
+               "sources:\n  - title: 来源\n    url: https://example.org/z\n")
+    [problem] = _problems("carrier", carrier)
+    assert problem.zh == "area_km2 超出范围：必须大于 0"
+    [too_big] = _problems("carrier", carrier.replace("-5", "200000"))
+    assert too_big.zh == "area_km2 超出范围：不能大于 100000"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -120,3 +122,68 @@ def test_a_directory_without_cases_is_a_usage_error_and_gets_no_index(tmp_path):
     result = ftzkb("search", "联运", "--root", str(tmp_path))
     assert result.returncode == 2 and "cases/" in result.stderr
     assert not (tmp_path / ".ftzkb-cache").exists()
+
+
+# --- what a hit matched ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def matching(tmp_path_factory):
+    """跨境电商 whole in one case, its two halves apart in another, 知识产权 only in a third's source."""
+    from conftest import write_corpus
+    from test_search_corpus import CARRIERS, case_yaml
+
+    cases = {
+        "ecommerce": case_yaml("ecommerce", "跨境电商零售进口退货中心仓", "跨境电商企业的退货在区内集中处理。"),
+        "qflp": case_yaml("qflp", "外商股权投资试点", "便利跨境投资，服务电商以外的各类企业。",
+                          categories=("finance",)),
+        "cited": case_yaml("cited", "企业开办一网通办", "企业开办全程网上办理。", categories=("government",)).replace(
+            "  - title: 测试来源\n", "  - title: 一周年成果（转载中国知识产权网）\n    publisher: 国家知识产权局\n"),
+        "ip": case_yaml("ip", "知识产权质押融资", "以知识产权质押获得贷款。", categories=("ip",)),
+    }
+    root = write_corpus(tmp_path_factory.mktemp("matching"), cases, CARRIERS)
+    assert ftzkb("index", "--root", str(root)).returncode == 0
+    return root
+
+
+def hits(root, *args: str) -> dict:
+    result = ftzkb("search", *args, "--format", "json", "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_han_word_matches_fully_only_where_it_is_whole(matching):
+    data = hits(matching, "跨境电商")
+    assert [(h["id"], h["partial"]) for h in data["hits"]] == [("ecommerce", False), ("qflp", True)]
+    assert data["hits"][1]["missing"] == ["跨境电商"] and data["full"] == 1 and not data["partial"]
+    text = ftzkb("search", "跨境电商", "--root", str(matching)).stdout
+    assert "找到 2 条（完全匹配 1 条）" in text and "（部分匹配：没有完整出现“跨境电商”）" in text
+    assert next(h["id"] for h in hits(matching, "电商")["hits"]) == "ecommerce"
+
+
+def test_a_hit_found_only_in_its_sources_says_so_and_comes_last(matching):
+    data = hits(matching, "知识产权")
+    assert [h["id"] for h in data["hits"]] == ["ip", "cited"]
+    cited = data["hits"][1]
+    assert cited["only_in_sources"] and cited["matched_in"] == ["sources"] and not cited["partial"]
+    assert "（只在来源标题或发布机关中出现）" in ftzkb("search", "知识产权", "--root", str(matching)).stdout
+    assert [h["id"] for h in hits(matching, "来源:知识产权局")["hits"]] == ["cited"]
+
+
+@pytest.mark.parametrize("args", [["跨境", "-电商"], ["跨境", "NOT", "电商"], ["-电商", "跨境"], ["跨境", "－电商"]])
+def test_dash_and_not_exclude_on_the_command_line(matching, args):
+    assert [h["id"] for h in hits(matching, *args)["hits"]] == []
+    assert {h["id"] for h in hits(matching, "企业")["hits"]} >= {"ecommerce", "qflp"}
+
+
+def test_real_options_still_work_beside_dashed_words(matching):
+    data = hits(matching, "企业", "-电商", "--limit", "1", "--year", "-2021")
+    assert data["filters"] == {"year_to": 2021} and len(data["hits"]) == 1
+    assert ftzkb("search", "企业", "-h", "--root", str(matching)).stdout.startswith("用法: ftzkb search")
+    assert ftzkb("search", "企业", "--nope", "--root", str(matching)).returncode == 2
+
+
+def test_search_results_as_csv(matching):
+    rows = list(csv.reader(io.StringIO(ftzkb("search", "知识产权", "--format", "csv", "--root",
+                                             str(matching)).stdout.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["序号", "类别", "id", "标题"]
+    assert [r[2] for r in rows[1:]] == ["ip", "cited"] and rows[2][7] == "只在来源标题或发布机关中出现"

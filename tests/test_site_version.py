@@ -8,7 +8,8 @@ import subprocess
 
 from conftest import minimal_case, write_corpus
 from ftzkb.load.loader import load_corpus
-from ftzkb.site.version import UNKNOWN, case_history, data_version
+from ftzkb.load.version import UNKNOWN, data_version
+from ftzkb.site.version import case_history
 
 
 def _git(root, *args, when: str = "2024-01-02T03:04:05+00:00"):

@@ -126,3 +126,33 @@ def test_a_place_missing_from_the_file_falls_back_to_its_nearest_ancestor():
     assert _fresh(text).key_position(("adoptions", 0, "date")) == (3, 5)
     assert _fresh(text).position(("nothing",)) == (1, 1)
     assert _fresh(text).position(("adoptions", 0, "status")) == (4, 13)
+
+
+def test_a_huge_integer_is_an_error_at_its_place_not_a_traceback():
+    with pytest.raises(YamlLoadError) as raised:
+        load_yaml_text("id: x\ntags:\n  - " + "9" * 5000 + "\n")
+    assert (raised.value.rule, raised.value.line, raised.value.col) == ("yaml-number-range", 3, 5)
+    assert "数字过大" in raised.value.zh and "请加英文引号" in raised.value.zh
+
+
+def test_a_number_that_would_be_infinite_is_refused():
+    with pytest.raises(YamlLoadError) as raised:
+        load_yaml_text("area_km2: 1" + "0" * 400 + ".5\n")
+    assert raised.value.rule == "yaml-number-range"
+    assert load_yaml_text("area_km2: 123456789012345.5\n").data == {"area_km2": 123456789012345.5}
+    assert load_yaml_text("tags:\n  - '" + "9" * 5000 + "'\n").data["tags"][0] == "9" * 5000
+
+
+def test_many_messages_in_one_file_read_it_at_most_twice(monkeypatch):
+    import ftzkb.load.yamlload as yamlload
+
+    text = "adoptions:\n" + "".join(f"  - carrier: c{i}\n    status: adopted\n" for i in range(4000))
+    reads = []
+    for name in ("_scan_marks", "_load_carefully"):
+        real = getattr(yamlload, name)
+        monkeypatch.setattr(yamlload, name, lambda *a, _real=real, _name=name: reads.append(_name) or _real(*a))
+    loaded = _fresh(text)
+    places = [loaded.position(("adoptions", i, "status")) for i in range(0, 4000, 3)]
+    places += [loaded.key_position(("adoptions", i, "carrier")) for i in range(3999, 0, -7)]
+    assert len(reads) <= 2
+    assert places[1] == (9, 13)

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -54,5 +54,14 @@ def pinyin_key(text: str) -> tuple[str, ...]:
     return tuple(_syllable(char) for char in text)
 
 
-def sort_zh(items: Iterable[T], key: Callable[[T], str] = lambda item: item) -> list[T]:
+def _itself(text: str) -> str:
+    return text
+
+
+@overload
+def sort_zh(items: Iterable[str]) -> list[str]: ...
+@overload
+def sort_zh(items: Iterable[T], key: Callable[[T], str]) -> list[T]: ...
+def sort_zh(items: Iterable[Any], key: Callable[[Any], str] = _itself) -> list[Any]:
+    """Strings sort by their own pinyin; anything else needs `key` to name its text."""
     return sorted(items, key=lambda item: pinyin_key(key(item)))

@@ -66,7 +66,8 @@ def _parse_text(text: str) -> PartialDate | None:
     match = _PATTERN.match(text)
     if not match:
         return None
-    year, month, day = (int(g) if g else None for g in match.groups()[1:])
+    year = int(match.group(2))  # the pattern requires the year; month and day are optional
+    month, day = (int(g) if g else None for g in match.groups()[2:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError:

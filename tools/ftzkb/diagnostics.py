@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .i18n import pick
@@ -22,6 +22,7 @@ class Diagnostic:
     rule: str
     zh: str
     en: str
+    fixable: bool = field(default=False, compare=False)  # `ftzkb validate --fix` can repair it
 
     def message(self, lang: str | None = None) -> str:
         return pick(self.zh, self.en, lang)

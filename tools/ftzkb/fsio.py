@@ -28,6 +28,10 @@ class FileRefused(Exception):
         self.zh, self.en = zh, en
 
 
+class FileTooLarge(FileRefused):
+    """Over the size limit of its kind (checked before the bytes are read)."""
+
+
 def _kind_of(mode: int) -> tuple[str, str]:
     if stat.S_ISLNK(mode):
         return "符号链接", "a symbolic link"
@@ -68,8 +72,8 @@ def read_regular(path: Path, limit: int, allowed: Iterable[Path] | None = None) 
         zh, en = _kind_of(info.st_mode)
         raise FileRefused(f"{path} 是{zh}，不是普通文件，不予读取", f"{path} is {en}, not a regular file; not read")
     if info.st_size > limit:
-        raise FileRefused(f"{path} 有 {info.st_size:,} 字节，超过上限 {limit:,} 字节",
-                          f"{path} has {info.st_size:,} bytes, over the limit of {limit:,}")
+        raise FileTooLarge(f"{path} 有 {info.st_size:,} 字节，超过上限 {limit:,} 字节",
+                           f"{path} has {info.st_size:,} bytes, over the limit of {limit:,}")
     try:
         # O_NONBLOCK: if the file was swapped for a FIFO after the check, open does not wait for a writer
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -80,7 +84,7 @@ def read_regular(path: Path, limit: int, allowed: Iterable[Path] | None = None) 
             raise FileRefused(f"{path} 不是普通文件，不予读取", f"{path} is not a regular file; not read")
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise FileRefused(f"{path} 超过上限 {limit:,} 字节", f"{path} is over the limit of {limit:,} bytes")
+        raise FileTooLarge(f"{path} 超过上限 {limit:,} 字节", f"{path} is over the limit of {limit:,} bytes")
     return data
 
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -23,11 +24,15 @@ from ftzkb.site.context import SYNTHETIC_NOTICE
 from ftzkb.site.defer import put_back, take_out
 from ftzkb.site.generate import AudienceError, SiteDataError, audience_from_env, generate, is_synthetic
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
 _deferred: dict[str, list[str]] = {}  # page source path -> its deferred HTML blocks
 _spill: list[str] = []  # temporary directories holding generated files until they are copied
 
 
-def on_config(config):
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         config.extra["ftzkb_audience"] = audience_from_env()  # the theme shows a banner on internal builds
     except AudienceError as exc:
@@ -39,7 +44,7 @@ def on_config(config):
     return config
 
 
-def on_files(files: Files, config) -> Files:
+def on_files(files: Files, config: MkDocsConfig) -> Files:
     _spill.append(tempfile.mkdtemp(prefix="ftzkb-site-"))
     try:
         generated = generate(spill=Path(_spill[-1]))
@@ -59,23 +64,23 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def on_page_markdown(markdown: str, page, **kwargs) -> str:
+def on_page_markdown(markdown: str, page: Page, **kwargs: Any) -> str:
     markdown, blocks = take_out(markdown)
     if blocks:
         _deferred[page.file.src_uri] = blocks
     return markdown
 
 
-def on_post_page(output: str, page, **kwargs) -> str:
+def on_post_page(output: str, page: Page, **kwargs: Any) -> str:
     blocks = _deferred.pop(page.file.src_uri, None)
     return put_back(output, blocks) if blocks else output
 
 
-def on_post_build(config) -> None:
+def on_post_build(config: MkDocsConfig) -> None:
     _remove_spill()
 
 
-def on_build_error(error) -> None:
+def on_build_error(error: Exception) -> None:
     _remove_spill()
 
 

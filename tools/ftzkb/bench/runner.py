@@ -145,7 +145,7 @@ def _combined(parts: list[Sample]) -> Sample:
 
 def _run_queries(step: Step, ctx: Context, env: dict[str, str], options: BenchOptions) -> dict[str, Any]:
     output = ctx.work / f"{step.id}.json"
-    argv = [sys.executable, "-m", "ftzkb.bench.inproc", json.dumps(step.invocations(ctx), ensure_ascii=False)]
+    argv = [sys.executable, "-m", "ftzkb.inproc", json.dumps(step.invocations(ctx), ensure_ascii=False)]
     sample = run_process(argv, env=env, timeout=options.timeout, stdout_path=output)
     try:
         timings = json.loads(output.read_text("utf-8"))
@@ -186,8 +186,9 @@ def growth(results: dict) -> dict[str, dict[str, Any]]:
             for key in ("seconds", "peak_mb"):
                 a, b = _figure(results, small, step_id, key), _figure(results, large, step_id, key)
                 if a and b is not None:
-                    entry = {"factor": round(b / a, 2), "limit": GROWTH_LIMIT if limited else None}
-                    entry["ok"] = entry["factor"] <= GROWTH_LIMIT if limited else None
+                    factor = round(b / a, 2)
+                    entry = {"factor": factor, "limit": GROWTH_LIMIT if limited else None,
+                             "ok": factor <= GROWTH_LIMIT if limited else None}
                     found.setdefault(f"{small}->{large}", {})[f"{step_id}.{key}"] = entry
     return found
 

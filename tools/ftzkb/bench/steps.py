@@ -107,6 +107,14 @@ def _build_index(ctx: Context) -> str | None:
     return None if sample.ok else f"ftzkb index failed: {sample.stderr_tail.strip()[-200:]}"
 
 
+def _carrier_by_name(ctx: Context) -> str:
+    """The sample carrier written as a person would: its full name (`ftzkb.resolve` finds the id)."""
+    from ..resolve import names_on_disk
+
+    names = names_on_disk(ctx.corpus, "carriers").get(ctx.sample_carrier) or (ctx.sample_carrier,)
+    return max(names, key=len)
+
+
 def _save_adopt_case(ctx: Context) -> str | None:
     if not ctx.adopt_case:
         return "no case to adopt"
@@ -121,6 +129,35 @@ def _restore_saved(ctx: Context) -> None:
             path.write_bytes(content)
 
 
+_READ_AND_HASH = ("import hashlib, pathlib, sys\nroot = pathlib.Path(sys.argv[1])\n"
+                  "for d in ('carriers', 'cases'):\n    for p in sorted((root / d).glob('*.yaml')):\n"
+                  "        hashlib.blake2b(p.read_bytes()).digest()\n")
+LEDGER_ROWS_FILLED = 20  # per carrier, as a reporting round brings back
+
+
+def _filled_ledgers(ctx: Context) -> str | None:
+    """Every carrier's ledger exported as CSV, with about 20 rows filled in each, as officials return them."""
+    import csv
+
+    from .measure import run_process
+
+    out = ctx.work / "ledgers-filled"
+    shutil.rmtree(out, ignore_errors=True)
+    sample = run_process(ftzkb("ledger", "export", "--all", "--format", "csv", "--audience", "internal", "-o",
+                               str(out), *_root(ctx)))
+    if not sample.ok:
+        return f"ftzkb ledger export failed: {sample.stderr_tail.strip()[-200:]}"
+    for number, path in enumerate(sorted(out.glob("*.csv"))):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        empty = [row for row in rows[2:] if len(row) > 8 and not row[6]][:LEDGER_ROWS_FILLED]
+        for position, row in enumerate(empty):
+            row[6:9] = ["已复制", "2025-06", f"基准〔2025〕{number}-{position}号"]
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    return None
+
+
 def _site_baseline_prepare(ctx: Context) -> str | None:
     from .baseline import prepare_plain_mkdocs
 
@@ -132,6 +169,8 @@ STEPS: tuple[Step, ...] = (
          lambda ctx: [ftzkb("validate", *_root(ctx))], slow=True, env=(("FTZKB_NO_CACHE", "1"),)),
     Step("validate", "校验", "validate", lambda ctx: [ftzkb("validate", *_root(ctx))],
          prepare=_warm_validate, target=Target(seconds=2)),
+    Step("read-hash-floor", "读取并哈希全部文件（下限）", "read and hash every file (the floor)",
+         lambda ctx: [[sys.executable, "-c", _READ_AND_HASH, str(ctx.corpus)]], baseline=True),
     Step("check-jsonschema", "check-jsonschema（同一 Schema、同一批文件）", "check-jsonschema, same schema and files",
          _check_jsonschema, needs=("check-jsonschema",), slow=True, baseline=True, cwd_is_corpus=True),
     Step("help", "ftzkb --help 冷启动", "ftzkb --help cold start", lambda ctx: [ftzkb("--help")],
@@ -140,12 +179,25 @@ STEPS: tuple[Step, ...] = (
          target=Target(seconds=1)),
     Step("gaps", "未复制清单", "gaps", lambda ctx: [ftzkb("gaps", ctx.sample_carrier, *_root(ctx))],
          needs=("ftzkb.commands.gaps",), target=Target(seconds=1)),
+    Step("gaps-name", "未复制清单（载体写名称）", "gaps, carrier by name",
+         lambda ctx: [ftzkb("gaps", _carrier_by_name(ctx), *_root(ctx))], needs=("ftzkb.resolve",),
+         target=Target(seconds=1)),
     Step("matrix", "复制推广矩阵", "matrix", lambda ctx: [ftzkb("matrix", "--format", "json", *_root(ctx))],
          needs=("ftzkb.commands.matrix",)),
     Step("adopt", "记录一次复制", "adopt",
          lambda ctx: [ftzkb("adopt", ctx.adopt_case, ctx.adopt_carrier, "--status", "adopted", "--date", "2025-06",
                             *_root(ctx))],
          needs=("ftzkb.commands.adopt",), prepare=_save_adopt_case, after_run=_restore_saved),
+    Step("ledger-export-one", "导出一个载体的台账", "ledger export, one carrier",
+         lambda ctx: [ftzkb("ledger", "export", ctx.sample_carrier, "-o", str(ctx.work / "ledger-one"), *_root(ctx))],
+         needs=("ftzkb.commands.ledger",), target=Target(seconds=1)),
+    Step("ledger-export-all", "导出全部载体的台账", "ledger export, every carrier",
+         lambda ctx: [ftzkb("ledger", "export", "--all", "-o", str(ctx.work / "ledger-all"), *_root(ctx))],
+         needs=("ftzkb.commands.ledger",), slow=True, target=Target(seconds=30)),
+    Step("ledger-import", "导入全部填好的台账（检查与计划，演练）", "ledger import of every carrier, dry run",
+         lambda ctx: [ftzkb("ledger", "import", str(ctx.work / "ledgers-filled"), "--dry-run", "--format", "json",
+                            *_root(ctx))],
+         needs=("ftzkb.commands.ledger",), slow=True, prepare=_filled_ledgers, target=Target(seconds=60)),
     Step("index", "建立检索索引", "search index build", lambda ctx: [ftzkb("index", "--rebuild", *_root(ctx))],
          needs=("ftzkb.commands.search",), slow=True),
     Step("search-cold", "ftzkb search 冷启动", "ftzkb search, cold",
@@ -169,6 +221,7 @@ STEPS: tuple[Step, ...] = (
 
 # ratio name -> (numerator step, denominator step)
 RATIOS: dict[str, tuple[str, str]] = {
+    "validate (unchanged) / read-hash-floor": ("validate", "read-hash-floor"),
     "check-jsonschema / validate": ("check-jsonschema", "validate"),
     "check-jsonschema / validate-cold": ("check-jsonschema", "validate-cold"),
     "site / site-plain-mkdocs": ("site", "site-plain-mkdocs"),

@@ -33,6 +33,7 @@ CARRIERS_PER_CASE = 0.12
 ADOPTIONS_PER_CASE = 20.0
 MIN_CARRIERS = 12
 PARETO_ALPHA = 1.3
+# Every carrier is established before the first case starts, so no case or adoption predates its carrier.
 FIRST_YEAR, LAST_DATE = 2014, dt.date(2025, 12, 31)
 URL_BASE = "https://synthetic.example.org"
 
@@ -74,7 +75,8 @@ _TYPES: dict[str, tuple[str, str, str, float]] = {
     "national-new-area": ("new-area", "{city}{q}新区", "{city}{q}新区", 0.03),
     "cooperation-park": ("park", "中{partner}（{city}{q}）合作产业园", "中{partner}{city}{q}园", 0.05),
     "other-province-ftz": ("ext-area", "中国（{province}）自由贸易试验区{city}{q}片区", "{city}{q}片区", 0.04),
-    "other": ("other", "{city}{q}跨境电子商务综合试验区", "{city}{q}跨境综试区", 0.08),
+    "other": ("other", "{city}{q}跨境电子商务综合试验区", "{city}{q}跨境综试区", 0.07),
+    "city": ("city", "{city}市{q}", "{city}{q}", 0.01),
 }
 
 _VERBS = ["创新|Innovating", "探索|Exploring", "推行|Introducing", "建立|Establishing", "构建|Building",
@@ -182,9 +184,13 @@ class _Place:
 
 
 def _geography() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    def named(part: str) -> tuple[str, str]:  # "江苏 jiangsu": the name and its pinyin
+        name, pinyin = part.split()
+        return name, pinyin
+
     rows = []
     for line in _GEOGRAPHY.splitlines():
-        province, *cities = [tuple(part.split()) for part in line.split("|")]
+        province, *cities = [named(part) for part in line.split("|")]
         rows.append((province[0], province[1], cities))
     return rows
 
@@ -217,7 +223,7 @@ def generate_carriers(count: int, rng: random.Random) -> list[dict]:
 
 def _ftz(carrier_id: str, province: str, rng: random.Random) -> dict:
     return {"id": carrier_id, "name": f"中国（{province}）自由贸易试验区", "short_name": f"{province}自贸试验区",
-            "types": ["ftz"], "province": province, "established": _date(rng, 2013, 2023, "day"),
+            "types": ["ftz"], "province": province, "established": _date(rng, 2013, FIRST_YEAR - 1, "day"),
             "sources": [_source(rng, f"{province}自贸试验区总体方案", carrier_id)]}
 
 
@@ -225,7 +231,7 @@ def _ftz_area(carrier_id: str, place: _Place, parent: str, rng: random.Random) -
     return {"id": carrier_id, "name": f"中国（{place.province}）自由贸易试验区{place.city}片区",
             "short_name": f"{place.city}片区", "name_en": f"{place.city_py.title()} Area",
             "types": ["ftz-area"], "parent": parent, "city": place.city, "province": place.province,
-            "established": _date(rng, 2013, 2023, "day"), "area_km2": round(rng.uniform(10, 120), 2),
+            "established": _date(rng, 2013, FIRST_YEAR - 1, "day"), "area_km2": round(rng.uniform(10, 120), 2),
             "sources": [_source(rng, f"{place.city}片区实施方案", carrier_id)],
             **({"reported_figures": [_figure(rng, carrier_id)]} if rng.random() < 0.5 else {})}
 
@@ -238,7 +244,7 @@ def _open_carrier(kind: str, place: _Place, seen: int, rng: random.Random) -> di
     types = [kind, "linked-innovation-zone"] if kind == "national-etdz" and rng.random() < 0.1 else [kind]
     carrier = {"id": carrier_id, "name": name_pattern.format(**words), "short_name": short_pattern.format(**words),
                "types": types, "city": place.city, "province": place.province,
-               "established": _date(rng, 1992, 2023, rng.choice(("year", "month", "day"))),
+               "established": _date(rng, 1992, FIRST_YEAR - 1, rng.choice(("year", "month", "day"))),
                "membership": rng.choices(["verified", "partial", "unverified"], [8, 1, 1])[0],
                "sources": [_source(rng, f"{words['city']}开放载体名录", carrier_id)]}
     if rng.random() < 0.15:

@@ -6,17 +6,19 @@ from pathlib import Path
 
 import click
 
-from ftzkb.commands.common import corpus_root, echo_json, fail, progress, root_option
+from ftzkb.commands.common import corpus_root, echo_json, fail, format_option, progress, resolved, root_option
 from ftzkb.i18n import pick
 from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, record_changes, with_ids
 
-_ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged")}
+_ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged"),
+            "new-period": ("新阶段（原记录保留为历史）", "new period (the old record is kept)")}
 
 
 @click.command(epilog="""\b
 示例 / Examples:
   ftzkb adopt sz-guanzhurong kunshan-etdz --status piloting --date 2021-03
   ftzkb adopt sz-guanzhurong kunshan-etdz --status adopted --date 2021-09      同一载体再次运行即更新记录
+  ftzkb adopt 关助融 昆山经开区 --status adopted --date 2021-09                 案例与载体也可写标题或名称
   ftzkb adopt lyg-internet-road-haulage kunshan-etdz --status adopted --date 2021 \\
         --batch provincial-replication-1 --learned-from lianyungang-area \\
         --evidence "昆山经开区复制推广清单|https://example.gov.cn/notice.html" --note 已落地
@@ -41,20 +43,21 @@ learned_from_case, evidence, note (the adoption export's columns, in Chinese or 
 @click.option("--mandate", help="性质：mandated（规定动作）voluntary（自选动作）unknown / mandated or voluntary")
 @click.option("--batch", "mandated_by", metavar="LEVEL-N",
               help="要求复制的批次（即规定动作），如 provincial-replication-1 / mandating batch (implies mandated)")
-@click.option("--learned-from", help="学习借鉴的载体 id / carrier it learned from")
-@click.option("--learned-from-case", help="借鉴的案例 id / case it was modelled on")
+@click.option("--learned-from", help="学习借鉴的载体（id 或名称） / carrier it learned from (id or name)")
+@click.option("--learned-from-case", help="借鉴的案例（id 或标题） / case it was modelled on (id or title)")
 @click.option("--evidence", multiple=True,
               help="证据：网址、文号，或“标题|网址或文号”；可重复 / evidence: URL, document no., or 'title|ref'")
 @click.option("--note", help="备注 / note")
 @click.option("--audience", help="公开范围：public 或 internal / audience")
 @click.option("--from-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="从 CSV 或 XLSX 表格批量记录 / record many adoptions from a CSV or XLSX sheet")
+@click.option("--correct", is_flag=True,
+              help="更正当前记录本身（不新增阶段） / fix the current record in place instead of a new period")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的改动，不写入 / show the changes, write nothing")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json")
 @root_option
 def command(case, carrier, status, date, until, mandate, mandated_by, learned_from, learned_from_case, evidence,
-            note, audience, from_sheet, dry_run, fmt, root):
+            note, audience, from_sheet, correct, dry_run, fmt, root):
     """记录或更新一个载体对一个案例的复制（或从表格批量记录）。
 
     Record or update a carrier's adoption of a case (or many, from a sheet).
@@ -68,8 +71,9 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
     if not case or not carrier:
         fail("需要 CASE 和 CARRIER 两个参数（或 --from-sheet 表格）",
              "CASE and CARRIER are required (or --from-sheet FILE)", code=2)
+    case, carrier, learned_from, learned_from_case = _references(base, case, carrier, learned_from, learned_from_case)
     change = with_ids(AdoptionChange(status, date, until, mandate, mandated_by, learned_from, learned_from_case,
-                                     tuple(evidence), note, audience))
+                                     tuple(evidence), note, audience, correct=correct))
     if change.is_empty():
         fail("没有要改的内容：至少给出 --status 等一个选项", "nothing to change: give --status or another option",
              code=2)
@@ -80,25 +84,31 @@ def command(case, carrier, status, date, until, mandate, mandated_by, learned_fr
     _report(plans, written, dry_run, fmt)
 
 
+def _references(root: Path, case: str, carrier: str, learned_from: str | None,
+                learned_from_case: str | None) -> tuple[str, str, str | None, str | None]:
+    """The case and carriers as ids: each may be typed as an id, a name or title, or an unambiguous
+    prefix (`ftzkb.resolve`); looked up by file, names read only for what is not an id."""
+    from ftzkb.resolve import carriers_on_disk, cases_on_disk
+
+    cases, carriers = cases_on_disk(root), carriers_on_disk(root)
+    return (resolved(cases, case), resolved(carriers, carrier),
+            resolved(carriers, learned_from) if learned_from else None,
+            resolved(cases, learned_from_case) if learned_from_case else None)
+
+
 def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
     from ftzkb.record.bulk import plan_rows, read_rows
     from ftzkb.record.sheets import SheetError
 
-    if not path.is_file():
-        fail(f"找不到表格文件 {path}", f"no such sheet: {path}", code=2)
     try:
-        rows, problems = read_rows(path, root)
+        rows, problems, _ = read_rows(path, root)
     except SheetError as exc:
         fail(exc.zh, exc.en, code=2)
 
     def checked_plans() -> list[Planned]:
         with progress(len(rows), "检查表格", "checking the sheet") as bar:
             bulk = plan_rows(rows, problems, root, on_row=bar.update)
-        if bulk.problems:
-            for number, zh, en in bulk.problems:
-                click.echo(pick(f"{path}: 第 {number} 行：{zh}", f"{path}: row {number}: {en}"), err=True)
-            raise AdoptError(f"表格有 {len(bulk.problems)} 处问题，未写入任何文件",
-                             f"{len(bulk.problems)} problems in the sheet; nothing written", code=1)
+        report_problems(bulk.problems)
         return bulk.plans
 
     try:
@@ -106,6 +116,16 @@ def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
     except AdoptError as exc:
         fail(exc.zh, exc.en, code=exc.code)
     _report(plans, written, dry_run, fmt)
+
+
+def report_problems(problems: list) -> None:
+    """Every problem at its `file:sheet:row:column`, then refuse (nothing is written)."""
+    if not problems:
+        return
+    for problem in problems:
+        click.echo(pick(f"{problem.place}: {problem.zh}", f"{problem.place}: {problem.en}"), err=True)
+    raise AdoptError(f"表格有 {len(problems)} 处问题，未写入任何文件",
+                     f"{len(problems)} problems in the sheet; nothing written", code=1)
 
 
 def diff_text(plan: Planned) -> str:

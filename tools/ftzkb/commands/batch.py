@@ -2,29 +2,33 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
-from ftzkb.commands.common import echo_json, fail, load_for_query, root_option
+from ftzkb.commands.common import echo_json, fail, format_option, load_for_query, resolved, root_option
 from ftzkb.commands.tables import format_table
-from ftzkb.export import Column, write_csv
 from ftzkb.i18n import pick
-from ftzkb.replication import BatchProgress, batch_progress, batches
-from ftzkb.suggest import id_hint
 from ftzkb.vocab import label
 
-PROGRESS_COLUMNS = [
-    Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),
-    Column("adopted", "已复制", "adopted"), Column("in_progress", "试点/计划中", "in progress"),
-    Column("expected", "应复制", "expected"), Column("rate", "完成率", "completion"),
-    Column("missing", "尚未复制", "not yet adopted"),
-]
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from ftzkb.replication import BatchProgress
+
+
+def progress_columns() -> list:
+    from ftzkb.export import Column
+
+    return [Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),
+            Column("adopted", "已复制", "adopted"), Column("in_progress", "试点/计划中", "in progress"),
+            Column("expected", "应复制", "expected"), Column("rate", "完成率", "completion"),
+            Column("missing", "尚未复制", "not yet adopted")]
 
 
 @click.command(epilog="""\b
 示例 / Examples:
   ftzkb batch                               列出全部批次
   ftzkb batch provincial-replication-1      省第一批复制推广：各目标载体的完成情况
+  ftzkb batch 全省复制推广第1批              批次也可写中文名称
   ftzkb batch provincial-replication-1 --format csv > 第一批进度.csv
 \b
 批次写作 <认定层级>-<批次>，如 provincial-replication-1、national-replication-7。
@@ -33,8 +37,7 @@ A batch is <recognition level>-<number>. Targets: carriers with a record mandate
 national/provincial replication batches also every carrier in scope (provincial = the origin's province).
 """)
 @click.argument("key", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json", "csv")
 @root_option
 def command(key, fmt, root):
     """复制推广批次的进度：每个目标载体复制了批次中的哪些案例、完成率；不带参数时列出批次。
@@ -45,19 +48,33 @@ def command(key, fmt, root):
     if not key:
         _list(corpus, fmt)
         return
-    known = [b.key for b in batches(corpus)]
-    if key not in known:
-        zh, en = id_hint(key, known)
-        fail(f"没有批次“{key}”{zh}（ftzkb batch 列出全部批次）",
-             f"no batch '{key}'{en} (ftzkb batch lists them)", code=2)
-    progress = batch_progress(corpus, key)
+    from ftzkb.export import write_csv
+    from ftzkb.replication import batch_progress
+
+    progress = batch_progress(corpus, _batch_key(corpus, key))
     rows = [_row(t) for t in progress.targets]
     if fmt == "json":
         echo_json(progress.as_dict())
     elif fmt == "csv":
-        write_csv(rows, sys.stdout, PROGRESS_COLUMNS)
+        write_csv(rows, sys.stdout, progress_columns())
     else:
         click.echo(render_text(progress, rows))
+
+
+def _batch_key(corpus, text: str) -> str:
+    """A batch by its key or name (全省复制推广第1批); a level alone is refused with its batches."""
+    from ftzkb.replication import batches
+    from ftzkb.resolve import recognitions
+    from ftzkb.vocab import vocab
+
+    known = [b.key for b in batches(corpus)]
+    found = resolved(recognitions(known), text)
+    if found in vocab("recognition_level"):
+        of_level = [k for k in known if k.rpartition("-")[0] == found]
+        listing = ", ".join(of_level) or pick("（本库没有该层级的批次）", "(none recorded)")
+        fail(f"“{text}”是认定层级，不是批次：请写其中一批，如 {listing}（ftzkb batch 列出全部批次）",
+             f"'{text}' is a recognition level, not a batch: name one of its batches: {listing}", code=2)
+    return found
 
 
 def _percent(rate: float | None) -> str:
@@ -79,12 +96,15 @@ def render_text(progress: BatchProgress, rows: list[dict]) -> str:
                  f"overall completion {_percent(progress.rate)}")]
     if info.issuer or info.date:
         head.append(" ".join(x for x in (info.issuer, info.document, info.date) if x))
-    table = format_table([c.heading() for c in PROGRESS_COLUMNS], [[r[c.key] for c in PROGRESS_COLUMNS]
-                                                                    for r in rows], 40)
+    columns = progress_columns()
+    table = format_table([c.heading() for c in columns], [[r[c.key] for c in columns] for r in rows], 40)
     return "\n".join(head) + "\n\n" + table
 
 
 def _list(corpus, fmt: str) -> None:
+    from ftzkb.export import Column, write_csv
+    from ftzkb.replication import batches
+
     found = batches(corpus)
     if fmt == "json":
         echo_json([asdict(b) for b in found])

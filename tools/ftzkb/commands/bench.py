@@ -4,9 +4,7 @@ from pathlib import Path
 
 import click
 
-from ftzkb.bench import BenchOptions, render_table, run_bench
 from ftzkb.bench.steps import step_ids
-from ftzkb.bench.synth import SynthRefused
 from ftzkb.commands.common import echo_json, fail, format_option
 from ftzkb.paths import REPO_ROOT
 
@@ -66,6 +64,9 @@ def command(sizes, runs, slow_runs, baseline_runs, seed, skip, only, merge, out,
     Run the benchmarks: median time and peak memory of each command on synthetic corpora,
     with baselines (check-jsonschema, plain MkDocs) measured in the same run.
     """
+    from ftzkb.bench import BenchOptions, render_table, run_bench
+    from ftzkb.bench.synth import SynthRefused
+
     options = BenchOptions(sizes=sizes, runs=runs, slow_runs=slow_runs, baseline_runs=baseline_runs, seed=seed,
                            out=out, skip=skip or frozenset(), only=only, merge=merge)
     try:

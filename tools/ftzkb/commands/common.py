@@ -19,8 +19,11 @@ root_option = click.option(
 
 
 def format_option(*choices: str, default: str = "text"):
+    """The one `--format` option of every command: text for people, json and csv for programs and
+    spreadsheets (and xlsx where a command writes workbooks)."""
+    listed = "、".join(choices)
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
-                        help="输出格式 / output format")
+                        help=f"输出格式：{listed} / output format: {', '.join(choices)}")
 
 
 def corpus_root(root: Path | None) -> Path:
@@ -52,21 +55,48 @@ def load_for_query(root: Path | None):
     return result.corpus
 
 
-def require_carrier(corpus, carrier_id: str) -> None:
-    """Exit 2 (a wrong argument) with did-you-mean hints unless the carrier is in the registry."""
-    from ftzkb.suggest import carrier_hint
+def resolved(resolver, text: str) -> str:
+    """The id `text` refers to (`ftzkb.resolve`); exit 2 with the nearest matches otherwise."""
+    from ftzkb.resolve import Unresolved
 
-    if carrier_id not in corpus.carriers:
-        zh, en = carrier_hint(corpus, carrier_id)
-        fail(f"载体“{carrier_id}”不在 carriers/ 中{zh}", f"carrier '{carrier_id}' is not in carriers/{en}", code=2)
+    try:
+        return resolver.resolve(text)
+    except Unresolved as exc:
+        fail(exc.zh, exc.en, code=2)
+        raise  # not reached: fail exits
 
 
-def require_case(corpus, case_id: str) -> None:
-    from ftzkb.suggest import case_hint
+def resolve_carrier(corpus, text: str) -> str:
+    """A carrier of a loaded corpus by id, name, short or English name, or unambiguous prefix."""
+    from ftzkb.resolve import carriers_of
 
-    if case_id not in corpus.cases:
-        zh, en = case_hint(corpus, case_id)
-        fail(f"案例“{case_id}”不在 cases/ 中{zh}", f"case '{case_id}' is not in cases/{en}", code=2)
+    return resolved(carriers_of(corpus), text)
+
+
+def resolve_case(corpus, text: str) -> str:
+    from ftzkb.resolve import cases_of
+
+    return resolved(cases_of(corpus), text)
+
+
+class VocabularyValue(click.ParamType):
+    """An option naming a vocabulary value: the value, its Chinese or English label, or an
+    unambiguous prefix (`--category 金融`); a wrong one is a usage error with the nearest values."""
+
+    def __init__(self, vocabulary: str) -> None:
+        self.vocabulary = vocabulary
+        self.name = vocabulary
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self.vocabulary.upper().replace("_", "-")
+
+    def convert(self, value, param, ctx):
+        from ftzkb.resolve import Unresolved, vocabulary
+
+        try:
+            return vocabulary(self.vocabulary).resolve(str(value))
+        except Unresolved as exc:
+            self.fail(exc.message, param, ctx)
 
 
 class _NoProgress:

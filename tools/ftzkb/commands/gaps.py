@@ -1,29 +1,33 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.tables import format_table
-from ftzkb.export import Column, write_csv
 
 from ..i18n import pick
-from ..replication import Gap, GapReport, gaps
 from ..vocab import label
-from .common import echo_json, load_for_query, require_carrier, root_option
+from .common import echo_json, format_option, load_for_query, resolve_carrier, root_option
 
-CSV_COLUMNS = [
-    Column("rank", "序号", "rank"), Column("case_id", "案例 id", "case id"), Column("title", "标题", "title"),
-    Column("mandated_by", "规定动作批次", "mandated by batch"), Column("status", "当前状态", "current status"),
-    Column("peers_adopted", "同类载体已复制", "peers adopted"), Column("adopters", "已复制载体", "adopters"),
-    Column("learn_from", "可学习的载体", "learn from"),
-]
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from ..replication import Gap, GapReport
+
+
+def csv_columns() -> list:
+    from ftzkb.export import Column
+
+    return [Column("rank", "序号", "rank"), Column("case_id", "案例 id", "case id"), Column("title", "标题", "title"),
+            Column("mandated_by", "规定动作批次", "mandated by batch"), Column("status", "当前状态", "current status"),
+            Column("peers_adopted", "同类载体已复制", "peers adopted"), Column("adopters", "已复制载体", "adopters"),
+            Column("learn_from", "可学习的载体", "learn from")]
 
 
 @click.command(epilog="""\b
 示例 / Examples:
   ftzkb gaps kunshan-etdz              昆山经开区可复制而尚未复制的案例
-  ftzkb gaps kunshan-etdz --limit 20   只看前 20 条
+  ftzkb gaps 昆山经开区 --limit 20     只看前 20 条（载体可写 id 或名称）
   ftzkb gaps suzhou-area --format json
 \b
 排序：规定动作（未完成，附批次）在前；其余按同类型载体中已复制的数量从多到少。
@@ -34,8 +38,7 @@ types (none = every carrier), the case is active and was not originated here.
 """)
 @click.argument("carrier")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="最多列出几条 / at most this many")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json", "csv")
 @root_option
 def command(carrier, limit, fmt, root):
     """列出本载体可以复制而尚未复制的案例，并给出可学习的最早复制者。
@@ -43,13 +46,16 @@ def command(carrier, limit, fmt, root):
     The cases a carrier is eligible for and has not adopted, with the earliest adopters to learn from.
     """
     corpus = load_for_query(root)
-    require_carrier(corpus, carrier)
-    report = gaps(corpus, carrier, limit)
+    from ftzkb.export import write_csv
+
+    from ..replication import gaps
+
+    report = gaps(corpus, resolve_carrier(corpus, carrier), limit)
     shown = report.gaps
     if fmt == "json":
         echo_json(report.as_dict())
     elif fmt == "csv":
-        write_csv([_row(i, g) for i, g in enumerate(shown, start=1)], sys.stdout, CSV_COLUMNS)
+        write_csv([_row(i, g) for i, g in enumerate(shown, start=1)], sys.stdout, csv_columns())
     else:
         click.echo(render_text(report, shown))
 
@@ -71,8 +77,9 @@ def render_text(report: GapReport, shown: list[Gap]) -> str:
                   f"not yet {report.total}; {report.peers} peers of the same type")
     if not shown:
         return header
-    headings = [c.heading() for c in CSV_COLUMNS]
-    rows = [[_row(i, g)[c.key] for c in CSV_COLUMNS] for i, g in enumerate(shown, start=1)]
+    columns = csv_columns()
+    headings = [c.heading() for c in columns]
+    rows = [[_row(i, g)[c.key] for c in columns] for i, g in enumerate(shown, start=1)]
     more = report.total - len(shown)
     tail = pick(f"\n……另有 {more} 个（去掉 --limit 查看全部）", f"\n… {more} more (drop --limit to see all)")
     return header + "\n\n" + format_table(headings, rows, 30) + (tail if more else "")

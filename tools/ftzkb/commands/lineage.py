@@ -1,26 +1,45 @@
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import click
 
 from ..dates import display
 from ..i18n import current_lang, pick
-from ..replication import Lineage, LineageNode, lineage
-from ..replication.lineage import DIRECT, ORIGIN, UNRECORDED
 from ..vocab import label
-from .common import echo_json, load_for_query, require_case, root_option
+from .common import echo_json, format_option, load_for_query, resolve_case, root_option
+
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from ..replication import Lineage, LineageNode
+
+# the links of ftzkb.replication.lineage (ORIGIN, DIRECT, UNRECORDED), as the tree names them
+_LINKS = {"origin": ("首创", "origin"), "direct": ("直接", "direct"), "unrecorded": ("无复制记录", "no record")}
+
+
+def csv_columns() -> list:
+    from ftzkb.export import Column
+
+    return [Column("depth", "层级", "depth"), Column("carrier_id", "载体 id", "carrier id"),
+            Column("name", "载体", "carrier"), Column("learned_from", "学习来源载体 id", "learned from"),
+            Column("link", "关系", "link"), Column("status", "状态", "status"), Column("date", "日期", "date"),
+            Column("mandated_by", "要求批次", "mandated by"),
+            Column("learned_from_case", "借鉴案例", "modelled on case")]
 
 
 @click.command(epilog="""\b
 示例 / Examples:
   ftzkb lineage sz-guanzhurong             从首创载体出发，沿学习借鉴（learned_from）展开的复制树
+  ftzkb lineage 关助融                      案例可写 id、标题或标题的一部分
   ftzkb lineage sz-guanzhurong --format json
+  ftzkb lineage sz-guanzhurong --format csv > 复制树.csv
 \b
 没有写 learned_from 的复制记录挂在首创载体下，标“（直接）”。
 Records without learned_from hang under the origin, marked "(direct)".
 """)
 @click.argument("case")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json", "csv")
 @root_option
 def command(case, fmt, root):
     """案例的复制推广树：从首创载体出发，沿学习借鉴链展开，附日期。
@@ -28,15 +47,34 @@ def command(case, fmt, root):
     The replication tree of a case: from the origin through learned-from links, with dates.
     """
     corpus = load_for_query(root)
-    require_case(corpus, case)
-    tree = lineage(corpus, case)
+    from ..replication import lineage
+
+    tree = lineage(corpus, resolve_case(corpus, case))
     if fmt == "json":
         echo_json(tree.as_dict())
+    elif fmt == "csv":
+        from ftzkb.export import write_csv
+
+        write_csv(list(_rows(tree.root, "")), sys.stdout, csv_columns())
     else:
         click.echo(render_text(tree))
 
 
+def _rows(node: LineageNode, parent: str, depth: int = 0) -> Iterator[dict]:
+    """The tree as rows, depth first: each carrier with the one it hangs under."""
+    link = _LINKS.get(node.link)
+    yield {"depth": depth, "carrier_id": node.carrier_id, "name": node.name, "learned_from": parent,
+           "link": pick(*link) if link else pick("学习借鉴", "learned"),
+           "status": label("adoption_status", node.status) if node.status else "",
+           "date": node.date or "", "mandated_by": node.mandated_by or "",
+           "learned_from_case": node.learned_from_case or ""}
+    for child in node.children:
+        yield from _rows(child, node.carrier_id, depth + 1)
+
+
 def _describe(node: LineageNode) -> str:
+    from ..replication.lineage import DIRECT, ORIGIN, UNRECORDED
+
     lang = current_lang()
     when = display(node.date, lang) if node.date else ""
     if node.link == ORIGIN:

@@ -3,27 +3,21 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.tables import fit, format_table
 
-from ..export import (
-    STATUS_SYMBOLS,
-    Column,
-    flow_sheet,
-    matrix_sheets,
-    matrix_table,
-    write_csv,
-    write_xlsx,
-)
 from ..i18n import pick
-from ..replication import Flow, Matrix, MatrixFilters, adoption_matrix, flow_matrix, status_counts
 from ..vocab import label, vocab
-from .common import echo_json, fail, load_for_query, progress, root_option
+from .common import VocabularyValue, echo_json, fail, format_option, load_for_query, progress, resolved, root_option
+
+if TYPE_CHECKING:  # the queries and the exporters load when the command runs, not for --help
+    from ..export import Column
+    from ..replication import Flow, Matrix, MatrixFilters
 
 _YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
-_BATCH = re.compile(r"^(?P<level>[a-z-]+)-(?P<n>\d+)$")
 
 
 def parse_years(value: str | None) -> tuple[int, int] | None:
@@ -38,17 +32,28 @@ def parse_years(value: str | None) -> tuple[int, int] | None:
     return first, int(match.group(2) or first)
 
 
-def check_recognitions(values: tuple[str, ...]) -> None:
-    levels = vocab("recognition_level").values
-    for value in values:
-        batch = _BATCH.match(value)
-        if value not in levels and not (batch and batch.group("level") in levels):
-            fail(f"“{value}”不是认定层级或批次（如 provincial-replication 或 provincial-replication-1）",
-                 f"'{value}' is not a recognition level or batch (e.g. provincial-replication-1)", code=2)
+def resolve_recognitions(corpus, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Levels or the corpus's batches, by key or name (全省复制推广第1批)."""
+    from ftzkb.replication import batches
+    from ftzkb.resolve import recognitions
+
+    if not values:
+        return ()
+    resolver = recognitions([b.key for b in batches(corpus)])
+    return tuple(dict.fromkeys(resolved(resolver, value) for value in values))
 
 
-def _choice(name: str) -> click.Choice:
-    return click.Choice(list(vocab(name).values))
+def resolve_origins(corpus, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Carriers or carrier types, each by id, name or label (南京片区, 自贸试验区片区)."""
+    from ftzkb.resolve import CARRIER, Kind, Resolver, carriers_of, vocabulary
+
+    if not values:
+        return ()
+    carriers, types = carriers_of(corpus), vocabulary("carrier_type")
+    both = Resolver(Kind("载体或载体类型", "carrier or carrier type", CARRIER.home),
+                    lambda: {**types.names, **carriers.names},
+                    is_id=lambda text: text in corpus.carriers or text in vocab("carrier_type"))
+    return tuple(dict.fromkeys(resolved(both, value) for value in values))
 
 
 @click.command(epilog="""\b
@@ -56,26 +61,30 @@ def _choice(name: str) -> click.Choice:
   ftzkb matrix                                   终端里的矩阵（符号见图例）
   ftzkb matrix --origin nanjing-area --status adopted --year 2021-2023
   ftzkb matrix --origin ftz-area --carrier-type national-etdz      片区首创、经开区复制
+  ftzkb matrix --origin 南京片区 --category 金融 --status 已复制       也可写中文名称
   ftzkb matrix --recognition provincial-replication-1 --format xlsx -o 第一批.xlsx
   ftzkb matrix --format csv -o matrix.csv        CSV（带 BOM，Excel 直接打开）
   ftzkb matrix --flow type                       首创 × 复制 流向（按载体类型），显示双向复制
   ftzkb matrix --flow carrier --format json
 \b
 筛选可重复 / filters repeat: --status adopted --status adapted
---origin 可写载体 id 或载体类型 / --origin takes a carrier id or a carrier type.
+--origin 可写载体或载体类型；载体、领域、状态、批次都可写 id 或中文名称（南京片区、金融、已复制、全省复制推广第1批）。
+--origin takes a carrier or a carrier type; every value may be an id or a name.
 """)
-@click.option("--origin", "origins", multiple=True, help="首创载体 id 或类型 / origin carrier id or type")
-@click.option("--category", "categories", multiple=True, type=_choice("category"), help="改革领域 / category")
-@click.option("--carrier-type", "carrier_types", multiple=True, type=_choice("carrier_type"),
+@click.option("--origin", "origins", multiple=True, metavar="CARRIER|TYPE",
+              help="首创载体或载体类型（id 或名称） / origin carrier or carrier type (id or name)")
+@click.option("--category", "categories", multiple=True, type=VocabularyValue("category"),
+              help="改革领域（代码或中文名称） / category (code or label)")
+@click.option("--carrier-type", "carrier_types", multiple=True, type=VocabularyValue("carrier_type"),
               help="复制载体类型 / adopting carrier type")
 @click.option("--recognition", "recognitions", multiple=True,
-              help="认定层级或批次 / recognition level or batch (provincial-replication-1)")
-@click.option("--status", "statuses", multiple=True, type=_choice("adoption_status"), help="复制状态 / status")
+              help="认定层级或批次，如 provincial-replication-1 / recognition level or batch")
+@click.option("--status", "statuses", multiple=True, type=VocabularyValue("adoption_status"),
+              help="复制状态（代码或中文名称） / status (code or label)")
 @click.option("--year", "years", metavar="YYYY[-YYYY]", help="复制年份或区间 / adoption year or range")
 @click.option("--flow", type=click.Choice(["carrier", "type"]), default=None,
               help="输出首创 × 复制流向计数 / output origin × adopter counts instead")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv", "xlsx", "json"]), default="text",
-              show_default=True, help="输出格式 / output format")
+@format_option("text", "json", "csv", "xlsx")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（xlsx 必填） / output file (required for xlsx)")
 @root_option
@@ -86,14 +95,22 @@ def command(origins, categories, carrier_types, recognitions, statuses, years, f
     """
     if fmt == "xlsx" and output is None:
         fail("xlsx 需要用 -o 指定输出文件", "xlsx needs an output file: -o FILE", code=2)
+    from ..replication import MatrixFilters, flow_matrix
+
     year_range = parse_years(years)
-    check_recognitions(recognitions)
     corpus = load_for_query(root)
-    _check_origins(corpus, origins)
-    filters = MatrixFilters(origins, categories, carrier_types, recognitions, statuses, year_range)
+    filters = MatrixFilters(resolve_origins(corpus, origins), categories, carrier_types,
+                            resolve_recognitions(corpus, recognitions), statuses, year_range)
     if flow:
         _emit_flow(flow_matrix(corpus, flow), fmt, output)
-        return
+    else:
+        _emit_matrix(corpus, filters, fmt, output)
+
+
+def _emit_matrix(corpus, filters: MatrixFilters, fmt: str, output: Path | None) -> None:
+    from ..export import matrix_sheets, matrix_table, write_csv, write_xlsx
+    from ..replication import adoption_matrix, flow_matrix
+
     matrix = adoption_matrix(corpus, filters)
     if fmt == "json":
         echo_json(matrix.as_dict(), indent=None)  # tens of megabytes for a national corpus
@@ -110,16 +127,10 @@ def command(origins, categories, carrier_types, recognitions, statuses, years, f
         click.echo(render_text(matrix))
 
 
-def _check_origins(corpus, origins: tuple[str, ...]) -> None:
-    from .common import require_carrier
-
-    for origin in origins:
-        if origin not in vocab("carrier_type"):
-            require_carrier(corpus, origin)
-
-
 def _csv_column(column: Column) -> Column:
     """Carrier columns are headed by id and name, so a CSV can be read by people and programs."""
+    from ..export import Column
+
     if column.zh == column.en and column.key != column.zh:
         return Column(column.key, f"{column.zh} ({column.key})", f"{column.en} ({column.key})")
     return column
@@ -136,6 +147,9 @@ def _describe(filters: MatrixFilters) -> str:
 
 def render_text(matrix: Matrix) -> str:
     """Rows of symbols under numbered carrier columns, the carriers and a legend below."""
+    from ..export import STATUS_SYMBOLS
+    from ..replication import status_counts
+
     if not matrix.rows:
         return pick("没有符合条件的案例", "no cases match")
     numbers = [str(i + 1) for i in range(len(matrix.carriers))]
@@ -143,7 +157,7 @@ def render_text(matrix: Matrix) -> str:
     lines = [fit("", 36) + " " + " ".join(n.rjust(width) for n in numbers)]
     for row in matrix.rows:
         symbols = [STATUS_SYMBOLS.get(row.cells[c].status, "?") if c in row.cells else "·" for c in matrix.carriers]
-        lines.append(fit(row.title, 36) + " " + " ".join(s.rjust(width) for s in symbols))
+        lines.append(fit(row.title, 36) + " " + " ".join(s.rjust(width) for s in symbols) + f"  {row.case_id}")
     lines.append("")
     lines += [f"{n.rjust(width)} {matrix.carrier_names[c]} ({c})" for n, c in zip(numbers, matrix.carriers,
                                                                                strict=True)]
@@ -155,6 +169,8 @@ def render_text(matrix: Matrix) -> str:
 
 
 def _emit_flow(flow: Flow, fmt: str, output: Path | None) -> None:
+    from ..export import flow_sheet, write_csv, write_xlsx
+
     if fmt == "json":
         echo_json(flow.as_dict())
         return

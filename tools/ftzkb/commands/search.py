@@ -92,23 +92,55 @@ def _describe_index(report) -> str:
 # --- ftzkb search --------------------------------------------------------------------------------
 
 
-@click.command(epilog="""\b
+class WordsCommand(click.Command):
+    """A command whose words may start with a dash: `ftzkb search 空运 -上海` excludes 上海. Click
+    would read `-上海` as an unknown option; here a dashed word that is not one of the command's own
+    options (nor the value of one: `--year -2022`) becomes `NOT word` before Click parses the line."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, exclusions_as_words(self, args))
+
+
+def exclusions_as_words(command: click.Command, args: list[str]) -> list[str]:
+    options = {name for p in command.params if isinstance(p, click.Option) for name in (*p.opts, *p.secondary_opts)}
+    options |= {"-h", "--help"}
+    valued = {name for p in command.params if isinstance(p, click.Option) and not p.is_flag and not p.count
+              for name in p.opts}
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return out + args[i:]
+        after_option = bool(out) and out[-1] in valued
+        if not after_option and arg.startswith("-") and not arg.startswith("--") and len(arg) > 1 \
+                and arg not in options:
+            out += ["NOT", arg[1:]]
+        else:
+            out.append(arg)
+    return out
+
+
+@click.command(cls=WordsCommand, epilog="""\b
 示例 / Examples:
   ftzkb search 多式联运                  全文检索 / full-text search
   ftzkb search 联运                      也能找到复合词的一部分 / parts of compounds match too
   ftzkb search dsly                      拼音首字母（不用输入法） / pinyin initials
   ftzkb search 白名单 研发                两个词都要出现 / both words must occur
-  ftzkb search 空运 OR 航空 -上海          或、排除 / either word, excluding one
+  ftzkb search 空运 OR 航空 -上海          或、排除（也可写 NOT 上海） / either word, excluding one
   ftzkb search '"一业一证"'               原样出现 / exact phrase
   ftzkb search 做法:白名单                只查“主要做法” / search one field
-  ftzkb search 通关 --origin 苏州片区 --category 贸易便利化 --year 2020-2022
+  ftzkb search 通关 --origin 苏州片区 --category 贸易便利化 --year 2019-2022
   ftzkb search --recognition national-best-practice   只用筛选条件 / filters only
+  ftzkb search 知识产权 --format csv > 检索结果.csv
   ftzkb search 金融 --format json
 
 \b
 字段 / fields: 标题 title, 摘要 summary, 问题 problem, 做法 measures, 成效 outcomes,
-  标签 tags, 备注 note（含首创载体名称 / includes the origin carrier's name）
-筛选值可写代码或中文名称 / filter values may be codes or their Chinese or English labels.
+  标签 tags, 备注 note（含首创载体名称 / includes the origin carrier's name）,
+  来源 sources（来源标题与发布机关、认定文件 / source titles, publishers, recognition documents）
+汉字词须连续出现才算命中；只含部分词或词的一部分的结果标“部分匹配”，排在后面；只在来源中出现的结果也会注明。
+A Han word counts only where it occurs whole; hits holding only some words (or parts of one) are
+marked partial and ranked last; hits found only in their sources say so.
+筛选值可写代码、中文名称或其开头 / filter values may be codes, labels or their beginning.
 """)
 @click.argument("words", nargs=-1)
 @click.option("--origin", multiple=True, metavar="CARRIER", help="首创载体（id 或名称，可多次） / originating carrier")
@@ -124,7 +156,7 @@ def _describe_index(report) -> str:
               help="只查案例或载体 / cases, carriers or both")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="最多显示几条 / hits to show")
-@format_option("text", "json")
+@format_option("text", "json", "csv")
 @root_option
 def search_command(words, origin, category, carrier_type, suits, recognition, status, year, kind, limit, fmt, root):
     """中文全文检索案例与载体：词与复合词的一部分、拼音及首字母、字段检索与筛选。
@@ -151,10 +183,15 @@ def search_command(words, origin, category, carrier_type, suits, recognition, st
         click.echo(pick(f"注意：{zh}", f"note: {en}"), err=True)
     if fmt == "json":
         echo_json({"query": text, "filters": filters.as_dict(), "total": result.total, "complete": result.complete,
-                   "partial": result.partial, "notices": [pick(zh, en) for zh, en in result.notices],
+                   "full": result.full, "partial": result.partial,
+                   "notices": [pick(zh, en) for zh, en in result.notices],
                    "hits": [hit.as_dict() for hit in result.hits]})
-        return
-    _print_hits(text, result)
+    elif fmt == "csv":
+        from ftzkb.export import write_csv
+
+        write_csv([_hit_row(n, hit) for n, hit in enumerate(result.hits, 1)], sys.stdout, hit_columns())
+    else:
+        _print_hits(text, result)
 
 
 def _print_hits(text: str, result) -> None:
@@ -163,8 +200,10 @@ def _print_hits(text: str, result) -> None:
         click.echo(pick(f"{shown}：没有找到结果", f"{shown}: nothing found"))
         return
     count = result.total if result.complete else f"{result.total}+"
-    click.echo(pick(f"{shown}：找到 {count} 条，显示 {len(result.hits)} 条",
-                    f"{shown}: {count} found, {len(result.hits)} shown"))
+    whole = "" if result.full in (0, result.total) or not text else pick(f"（完全匹配 {result.full} 条）",
+                                                                         f" ({result.full} hold every word)")
+    click.echo(pick(f"{shown}：找到 {count} 条{whole}，显示 {len(result.hits)} 条",
+                    f"{shown}: {count} found{whole}, {len(result.hits)} shown"))
     before, after = _highlight_marks()
     for number, hit in enumerate(result.hits, 1):
         from ftzkb.search.snippets import mark
@@ -173,6 +212,37 @@ def _print_hits(text: str, result) -> None:
         click.echo(f"    {_describe_hit(hit)}")
         if hit.snippet:
             click.echo(f"    {mark(hit.snippet, hit.snippet_spans, before, after)}")
+        if _match_note(hit):
+            click.echo(f"    {_match_note(hit)}")
+
+
+def _match_note(hit) -> str:
+    """Why a hit is where it is, when it is not a plain full match."""
+    if hit.partial:
+        zh, en = "”“".join(hit.missing), "', '".join(hit.missing)
+        return pick(f"（部分匹配：没有完整出现“{zh}”）", f"(partial match: '{en}' not found whole)")
+    if hit.only_in_sources:
+        return pick("（只在来源标题或发布机关中出现）", "(found only in a source's title or publisher)")
+    return ""
+
+
+def hit_columns() -> list:
+    from ftzkb.export import Column
+
+    return [Column("rank", "序号", "rank"), Column("kind", "类别", "kind"), Column("id", "id", "id"),
+            Column("title", "标题", "title"), Column("origin", "首创载体", "origin"),
+            Column("categories", "改革领域", "categories"), Column("started", "开始", "started"),
+            Column("match", "匹配", "match"), Column("snippet", "摘录", "snippet"), Column("path", "文件", "file")]
+
+
+def _hit_row(rank: int, hit) -> dict:
+    from ftzkb.vocab import label
+
+    match = _match_note(hit).strip("（）()") or pick("完全匹配", "full")
+    return {"rank": rank, "kind": pick("载体", "carrier") if hit.kind == "carrier" else pick("案例", "case"),
+            "id": hit.id, "title": hit.title, "origin": hit.origin_name or hit.origin or "",
+            "categories": "、".join(label("category", c) for c in hit.categories), "started": hit.started or "",
+            "match": match, "snippet": hit.snippet, "path": hit.path}
 
 
 def _highlight_marks() -> tuple[str, str]:
@@ -217,7 +287,7 @@ is marked as a likely duplicate, and ftzkb validate warns (rule similar-case).
               help="最多列出几个 / cases to list")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.05, show_default=True,
               help="最低相似度 / lowest similarity listed")
-@format_option("text", "json")
+@format_option("text", "json", "csv")
 @root_option
 def similar_command(target, limit, min_score, fmt, root):
     """列出与某个案例（文件或 id）最相似的已有案例及相似度，用于发现重复提交。
@@ -232,15 +302,22 @@ def similar_command(target, limit, min_score, fmt, root):
     case = _target_case(target, where)
     corpus = load_for_query(where)
     if case is None:
-        from ftzkb.commands.common import require_case
+        from ftzkb.commands.common import resolve_case
 
-        require_case(corpus, target)
-        case = corpus.cases[target]
+        case = corpus.cases[resolve_case(corpus, target)]
     found = similar_cases(corpus.cases.values(), case, limit, min_score)
+    rows = [{"id": other.id, "title": other.title, "origin": other.origin_carrier, "score": score,
+             "likely_duplicate": score >= DUPLICATE_THRESHOLD, "path": str(other.path)} for other, score in found]
     if fmt == "json":
-        echo_json([{"id": other.id, "title": other.title, "origin": other.origin_carrier, "score": score,
-                    "likely_duplicate": score >= DUPLICATE_THRESHOLD, "path": str(other.path)}
-                   for other, score in found])
+        echo_json(rows)
+        return
+    if fmt == "csv":
+        from ftzkb.export import Column, write_csv
+
+        columns = [Column("id", "案例 id", "case id"), Column("title", "标题", "title"),
+                   Column("origin", "首创载体 id", "origin"), Column("score", "相似度", "similarity"),
+                   Column("likely_duplicate", "可能重复", "likely duplicate"), Column("path", "文件", "file")]
+        write_csv([{**row, "score": f"{row['score']:.2f}"} for row in rows], sys.stdout, columns)
         return
     click.echo(pick(f"与 {case.id}（{case.title}）最相似的案例：", f"cases most similar to {case.id} ({case.title}):"))
     if not found:

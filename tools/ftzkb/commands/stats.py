@@ -2,43 +2,34 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.tables import format_table
-from ftzkb.export import Column, write_csv
 
 from ..i18n import pick
-from ..replication import (
-    DURATION_NOTE_EN,
-    DURATION_NOTE_ZH,
-    UNDATED,
-    CarrierStats,
-    CarrierSummary,
-    CorpusTotals,
-    Duration,
-    area_stats,
-    carrier_overview,
-    carrier_stats,
-    corpus_totals,
-)
 from ..vocab import label, vocab
-from .common import echo_json, load_for_query, require_carrier, root_option
-from .matrix import render_directions
+from .common import echo_json, format_option, load_for_query, resolve_carrier, root_option
 
-OVERVIEW_COLUMNS = [
-    Column("carrier_id", "载体 id", "carrier id"), Column("name", "名称", "name"),
-    Column("types", "类型", "types"), Column("originated", "首创", "originated"),
-    Column("outward", "向外复制", "replicated outward"), Column("inward", "复制引入", "adopted inward"),
-    Column("in_progress", "试点/计划中", "in progress"),
-    Column("median_days_inward", "引入用时中位数（天）", "median days to adopt"),
-]
+if TYPE_CHECKING:  # the replication queries and the exporters load when the command runs, not for --help
+    from ..replication import CarrierStats, CarrierSummary, CorpusTotals, Duration
+
+
+def overview_columns() -> list:
+    from ftzkb.export import Column
+
+    return [Column("carrier_id", "载体 id", "carrier id"), Column("name", "名称", "name"),
+            Column("types", "类型", "types"), Column("originated", "首创", "originated"),
+            Column("outward", "向外复制", "replicated outward"), Column("inward", "复制引入", "adopted inward"),
+            Column("in_progress", "试点/计划中", "in progress"),
+            Column("median_days_inward", "引入用时中位数（天）", "median days to adopt")]
 
 
 @click.command(epilog="""\b
 示例 / Examples:
   ftzkb stats                        总计、各片区与全部载体一览
-  ftzkb stats nanjing-area           一个载体：首创、向外复制（到哪里）、复制引入（从哪里）、
+  ftzkb stats 苏州片区               一个载体（id 或名称）：首创、向外复制（到哪里）、复制引入（从哪里）、
                                      按年份与领域、复制用时、来源公布数字与本库计算对照、累计曲线
   ftzkb stats --areas --format json  各片区的完整统计（JSON）
   ftzkb stats --format csv > 载体统计.csv
@@ -47,18 +38,20 @@ OVERVIEW_COLUMNS = [
 """)
 @click.argument("carrier", required=False)
 @click.option("--areas", is_flag=True, help="各自贸片区的完整统计 / full statistics of each FTZ area")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
-              help="输出格式 / output format")
+@format_option("text", "json", "csv")
 @root_option
 def command(carrier, areas, fmt, root):
     """按载体与自贸片区统计首创、向外复制与复制引入。
 
     Statistics per carrier and per FTZ area: cases originated, replicated outward, adopted inward.
     """
+    from ftzkb.export import write_csv
+
+    from ..replication import area_stats, carrier_stats
+
     corpus = load_for_query(root)
     if carrier:
-        require_carrier(corpus, carrier)
-        details = [carrier_stats(corpus, carrier)]
+        details = [carrier_stats(corpus, resolve_carrier(corpus, carrier))]
     elif areas:
         details = area_stats(corpus)
     else:
@@ -67,7 +60,7 @@ def command(carrier, areas, fmt, root):
     if fmt == "json":
         echo_json([d.as_dict() for d in details] if areas and not carrier else details[0].as_dict())
     elif fmt == "csv":
-        write_csv([_summary_row(d) for d in details], sys.stdout, OVERVIEW_COLUMNS)
+        write_csv([_summary_row(d) for d in details], sys.stdout, overview_columns())
     else:
         click.echo("\n\n".join(render_carrier(d, corpus) for d in details))
 
@@ -79,6 +72,11 @@ def _summary_row(stats: CarrierStats) -> dict:
 
 
 def _overview(corpus, fmt: str) -> None:
+    from ftzkb.export import write_csv
+
+    from ..replication import DURATION_NOTE_EN, DURATION_NOTE_ZH, carrier_overview, corpus_totals
+
+    columns = overview_columns()
     totals = corpus_totals(corpus)
     rows = carrier_overview(corpus)
     if fmt == "json":
@@ -87,12 +85,11 @@ def _overview(corpus, fmt: str) -> None:
         return
     table = [_overview_row(r) for r in rows]
     if fmt == "csv":
-        write_csv(table, sys.stdout, OVERVIEW_COLUMNS)
+        write_csv(table, sys.stdout, columns)
         return
     click.echo(render_totals(totals))
     click.echo("")
-    click.echo(format_table([c.heading() for c in OVERVIEW_COLUMNS], [[r[c.key] for c in OVERVIEW_COLUMNS]
-                                                                       for r in table], 30))
+    click.echo(format_table([c.heading() for c in columns], [[r[c.key] for c in columns] for r in table], 30))
 
 
 def _overview_row(row: CarrierSummary) -> dict:
@@ -101,6 +98,8 @@ def _overview_row(row: CarrierSummary) -> dict:
 
 
 def render_totals(totals: CorpusTotals) -> str:
+    from .matrix import render_directions
+
     lines = [pick(f"案例 {totals.cases} 个，载体 {totals.carriers} 个，复制记录 {totals.records} 条；"
                   f"已复制 {totals.adopted}，试点或计划中 {totals.in_progress}",
                   f"{totals.cases} cases, {totals.carriers} carriers, {totals.records} adoption records; "
@@ -125,6 +124,8 @@ def _counts(corpus, counts: dict[str, int], limit: int = 10) -> str:
 
 
 def render_carrier(stats: CarrierStats, corpus) -> str:
+    from ..replication import DURATION_NOTE_EN, DURATION_NOTE_ZH, UNDATED
+
     types = "、".join(label("carrier_type", t) for t in stats.types)
     lines = [f"{stats.name} ({stats.carrier_id}) — {types}",
              pick(f"首创案例 {len(stats.originated)} 个；向外复制 {stats.outward} 次（{stats.outward_cases} 个案例）；"

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import click
 
-from ftzkb.bench.synth import SynthRefused, SynthSpec, write_synthetic
 from ftzkb.commands.common import echo_json, fail, format_option
 from ftzkb.i18n import pick
 
@@ -34,6 +33,8 @@ def command(cases, carriers, seed, adoptions_per_case, out, fmt):
 
     Generate a deterministic synthetic corpus (same seed, same files) for benchmarks.
     """
+    from ftzkb.bench.synth import SynthRefused, SynthSpec, write_synthetic
+
     spec = SynthSpec(cases=cases, carriers=carriers, seed=seed, adoptions_per_case=adoptions_per_case)
     try:
         summary = write_synthetic(spec, out)

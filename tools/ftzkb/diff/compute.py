@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from ftzkb.collate import pinyin_key
 from ftzkb.diagnostics import Diagnostic
@@ -13,7 +13,7 @@ from ftzkb.gitrepo import GitError
 from ftzkb.i18n import pick
 from ftzkb.load import schema
 from ftzkb.load.layout import child_schema
-from ftzkb.load.model import INTERNAL, PUBLIC, Adoption, Case, Corpus
+from ftzkb.load.model import INTERNAL, PUBLIC, Adoption, Carrier, Case, Corpus
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
@@ -79,6 +79,9 @@ class LoadProblem:
         return {"side": self.side, "revision": self.revision, **self.diagnostic.as_dict()}
 
 
+_Change = TypeVar("_Change", RecordChange, AdoptionChange)
+
+
 @dataclass
 class CorpusDiff:
     base: str = ""
@@ -109,7 +112,7 @@ class CorpusDiff:
 
     def public(self) -> CorpusDiff:
         """The same diff without anything marked internal (for a public site's change feed)."""
-        def visible(changes):
+        def visible(changes: list[_Change]) -> Iterator[_Change]:
             for change in changes:
                 kept = replace(change, fields=tuple(f for f in change.fields if not f.internal))
                 if change.audience != INTERNAL and (kept.fields or not change.fields):
@@ -151,19 +154,21 @@ def diff_corpora(old: Corpus, new: Corpus, unreadable: Collection[str] = (),
     names = {**(carrier_names or {}), **{k: c.display_name for k, c in old.carriers.items()},
              **{k: c.display_name for k, c in new.carriers.items()}}
     for kind, case_id in _keyed_changes(old.cases, new.cases, unreadable, ignore=("adoptions",)):
-        before, after = old.cases.get(case_id), new.cases.get(case_id)
-        current = after or before
-        fields = _field_changes("case", before, after, ignore=("id", "adoptions")) if kind == CHANGED else ()
+        old_case, new_case = old.cases.get(case_id), new.cases.get(case_id)
+        case = new_case or old_case
+        assert case is not None  # a changed id is on one side at least
+        fields = _field_changes("case", old_case, new_case, ignore=("id", "adoptions")) if kind == CHANGED else ()
         if kind != CHANGED or fields:
-            result.cases.append(RecordChange(kind, case_id, current.title, fields, current.audience))
+            result.cases.append(RecordChange(kind, case_id, case.title, fields, case.audience))
     for case_id in sorted(old.cases.keys() | new.cases.keys()):
         if case_id not in unreadable:
             result.adoptions.extend(_adoption_changes(old.cases.get(case_id), new.cases.get(case_id), names))
     for kind, carrier_id in _keyed_changes(old.carriers, new.carriers, unreadable, ignore=()):
-        before, after = old.carriers.get(carrier_id), new.carriers.get(carrier_id)
-        current = after or before
-        fields = _field_changes("carrier", before, after, ignore=("id",)) if kind == CHANGED else ()
-        result.carriers.append(RecordChange(kind, carrier_id, current.display_name, fields, current.audience))
+        old_carrier, new_carrier = old.carriers.get(carrier_id), new.carriers.get(carrier_id)
+        carrier = new_carrier or old_carrier
+        assert carrier is not None  # a changed id is on one side at least
+        fields = _field_changes("carrier", old_carrier, new_carrier, ignore=("id",)) if kind == CHANGED else ()
+        result.carriers.append(RecordChange(kind, carrier_id, carrier.display_name, fields, carrier.audience))
     _sort(result)
     return result
 
@@ -186,7 +191,7 @@ def _without(data: dict, keys: tuple[str, ...]) -> dict:
 
 
 def _sort(result: CorpusDiff) -> None:
-    def by_kind_and_name(change):
+    def by_kind_and_name(change: RecordChange) -> tuple[int, tuple[str, ...], str]:
         return _KIND_ORDER[change.kind], pinyin_key(change.name), change.id
 
     result.cases.sort(key=by_kind_and_name)
@@ -195,7 +200,9 @@ def _sort(result: CorpusDiff) -> None:
                                          pinyin_key(a.case_title), a.case, a.date or ""))
 
 
-def _field_changes(kind: str, before, after, ignore: tuple[str, ...]) -> tuple[FieldChange, ...]:
+def _field_changes(kind: str, before: Case | Carrier | None, after: Case | Carrier | None, ignore: tuple[str, ...]
+                   ) -> tuple[FieldChange, ...]:
+    assert before is not None and after is not None  # only a record on both sides has changed fields
     return tuple(_diff_mapping(before.loaded.data, after.loaded.data, schema.raw_schema(kind), (), ignore))
 
 
@@ -242,6 +249,8 @@ _Record = tuple[Adoption, dict]  # an adoption and its plain data as written
 
 def _adoption_changes(before: Case | None, after: Case | None, names: dict[str, str]) -> Iterator[AdoptionChange]:
     current = after or before
+    if current is None:  # on neither side: nothing to compare
+        return
     old_by_carrier, new_by_carrier = _by_carrier(before), _by_carrier(after)
     item_schema = schema.resolve(child_schema(schema.raw_schema("case"), "adoptions")).get("items", {})
     for carrier in sorted(old_by_carrier.keys() | new_by_carrier.keys()):
@@ -290,7 +299,9 @@ def _adoption_change(case: Case, carrier_name: str, old: _Record | None, new: _R
         kind = CHANGED
     else:
         kind = ADDED if old is None else REMOVED
-    shown = (new or old)[0]
+    record = new or old
+    assert record is not None  # periods are paired with one side at least
+    shown = record[0]
     audience = INTERNAL if INTERNAL in (case.audience, shown.audience) else shown.audience
     return AdoptionChange(kind, shown.carrier, carrier_name, case.id, case.title,
                           old[0].status if old else None, new[0].status if new else None, shown.date, fields,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ftzkb import dates
@@ -28,12 +28,23 @@ class Column:
 
 @dataclass
 class Sheet:
+    """One worksheet. Every sheet gets the same layout: bold frozen heading row with an
+    auto-filter, landscape A4 fitted to the page width, the heading repeated on every printed page."""
+
     title: str
     columns: list[Column]
     rows: list[Row]
     freeze: str = "B2"  # the first cell that scrolls (header row and first column stay)
     fill: Callable[[Row, Column], str | None] | None = None  # background colour (RRGGBB) of a cell
     wrap: bool = False
+    title_rows: list[str] = field(default_factory=list)  # lines above the heading row (merged across)
+    editable: frozenset[str] = frozenset()  # with `protect`, only these columns can be changed
+    protect: bool = False
+    choices: dict[str, list[str]] = field(default_factory=dict)  # column key -> drop-down values
+    notes: dict[str, str] = field(default_factory=dict)  # column key -> input hint shown on the cell
+    hidden_columns: frozenset[str] = frozenset()
+    hidden: bool = False  # a sheet for the machine (very hidden: not offered by Excel's Unhide)
+    filter: bool = True
 
 
 # --- rows ------------------------------------------------------------------------------------

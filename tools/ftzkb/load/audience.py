@@ -11,14 +11,17 @@ learned-from, related cases, successors, parent carriers) are dropped.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ftzkb.load.model import INTERNAL, PUBLIC, Adoption, Carrier, Case, Corpus, Text
 from ftzkb.load.yamlload import LoadedYaml
 
 AUDIENCES = (PUBLIC, INTERNAL)
 
-Record = TypeVar("Record")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Record = TypeVar("Record", bound="DataclassInstance")
 
 
 def audience_view(corpus: Corpus, audience: str) -> Corpus:

@@ -17,12 +17,17 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ftzkb import journal
 from ftzkb.diagnostics import ERROR, Diagnostic, display_path
-from ftzkb.load.cache import FileFacts, LoadCache, file_key
+from ftzkb.load.cache import FileFacts, LoadCache, Problem, file_key
 from ftzkb.load.model import Carrier, Case, Corpus
 from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_bytes, read_file_bytes
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+
+if TYPE_CHECKING:
+    from ftzkb.load.schema import SchemaProblem
 
 POOL_THRESHOLD = 300  # fewer uncached files than this are quicker to load in this process
 
@@ -50,6 +55,7 @@ def load_corpus(root: Path, extra_files: Iterable[Path] = ()) -> LoadResult:
     """Load every case and carrier under `root` (plus `extra_files`, e.g. a new case
     being checked before it is moved into place)."""
     root = Path(root)
+    journal.recover(root)  # a writer killed mid-transaction: finish it before reading
     files = corpus_files(root)
     files += [Path(p) for p in extra_files if Path(p).resolve() not in {f.resolve() for f in files}]
     result = LoadResult(Corpus(root=root), files=files)
@@ -90,7 +96,8 @@ def load_records(paths: list[Path], root: Path) -> list[Record]:
     facts: list[FileFacts | None] = [cache.get(key) if key else None for key in keys]
     loaded: dict[int, LoadedYaml] = {}
     missing = [i for i, key in enumerate(keys) if key and facts[i] is None]
-    computed = _compute([(raws[i], kind_of(paths[i])) for i in missing])
+    # Only files that could be read have a key, so every missing one has its bytes.
+    computed = _compute([(raw, kind_of(paths[i])) for i in missing if isinstance(raw := raws[i], bytes)])
     for i, (found, parsed) in zip(missing, computed, strict=True):
         facts[i] = found
         cache.put(keys[i], found)
@@ -133,19 +140,19 @@ def _facts_of_loaded(loaded: LoadedYaml, kind: str) -> FileFacts:
 
     # The explaining validator runs only when the fast check says no; should it find nothing, the file passes.
     valid = schema.is_valid(kind, loaded.data)
-    problems = [] if valid else [_placed(p, loaded) for p in schema.check(kind, loaded.data)]
+    problems = [] if valid else [_placed(p, loaded) for p in schema.check(kind, loaded.data, loaded)]
     if problems:
         return FileFacts(problems=problems)
     return FileFacts(loaded.data, canonical=is_canonical(loaded.text, loaded.data, kind))
 
 
-def _placed(problem, loaded: LoadedYaml) -> list:
+def _placed(problem: SchemaProblem, loaded: LoadedYaml) -> Problem:
     line, col = loaded.key_position(problem.path) if problem.at_key else loaded.position(problem.path)
     return [problem.rule, line, col, problem.zh, problem.en]
 
 
 def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedYaml | None]]:
-    workers = _worker_count(len(jobs))
+    workers = worker_count(len(jobs))
     if workers < 2:
         yield from (file_facts(raw, kind) for raw, kind in jobs)
         return
@@ -156,7 +163,7 @@ def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedY
             yield FileFacts.of_list(found), None
 
 
-def _worker_count(jobs: int) -> int:
+def worker_count(jobs: int) -> int:
     if jobs < POOL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("FTZKB_JOBS", "")
@@ -172,6 +179,7 @@ def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: Fi
             loaded: LoadedYaml | None) -> Record:
     if isinstance(raw, YamlLoadError):
         return None, [Diagnostic(display_path(path, root), raw.line, raw.col, ERROR, raw.rule, raw.zh, raw.en)]
+    assert facts is not None  # a file that could be read always has its facts
     if facts.error or facts.problems:
         shown = display_path(path, root)
         problems = [facts.error] if facts.error else facts.problems

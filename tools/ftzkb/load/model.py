@@ -46,7 +46,8 @@ class Source:
 
     @classmethod
     def of(cls, data: dict) -> Source:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
+        values: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__}  # the schema checked them
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Recognition:
 
     @classmethod
     def of(cls, data: dict) -> Recognition:
-        fields = {k: data.get(k) for k in cls.__dataclass_fields__ if k != "note"}
+        fields: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__ if k != "note"}
         return cls(**fields, note=Text.of(data.get("note")))
 
     @property

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -18,16 +18,41 @@ from referencing import Registry, Resource
 
 from ftzkb.paths import SCHEMA_DIR
 
+if TYPE_CHECKING:
+    from ftzkb.load.yamlload import LoadedYaml, Path_
+
 KINDS = ("case", "carrier")
 
 
 @dataclass(frozen=True)
 class SchemaProblem:
     rule: str
-    path: tuple
+    path: Path_
     zh: str
     en: str
     at_key: bool = False
+    fix: Any = None  # the value to write at `path` instead, when the message already knows it
+
+
+class Written:
+    """How the values of a loaded file are written: a number such as `2021.10` reads as 2021.1, so
+    advice about it must quote the text, not the number."""
+
+    def __init__(self, loaded: LoadedYaml | None = None) -> None:
+        self.loaded = loaded
+        self._lines: list[str] | None = None
+
+    def text(self, path: Path_, value: Any) -> Any:
+        if self.loaded is None or not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        if self._lines is None:
+            self._lines = self.loaded.text.splitlines()
+        line, col = self.loaded.position(path)
+        found = _NUMBER_TEXT.match(self._lines[line - 1], col - 1) if line <= len(self._lines) else None
+        return found.group() if found else value
+
+
+_NUMBER_TEXT = re.compile(r"-?[0-9][0-9.]*")
 
 
 @cache
@@ -159,21 +184,45 @@ def is_valid(kind: str, data: Any) -> bool:
     return _yes_no_check(kind)(data)
 
 
-def check(kind: str, data: Any) -> Iterator[SchemaProblem]:
+def check(kind: str, data: Any, loaded: LoadedYaml | None = None) -> Iterator[SchemaProblem]:
+    """The problems of a document, explained; `loaded` (its LoadedYaml) lets advice quote numbers as written."""
+    written = Written(loaded)
     for error in validator(kind).iter_errors(data):
-        yield explain(error)
+        yield explain(error, written)
 
 
-def explain(error: ValidationError) -> SchemaProblem:
+def explain(error: ValidationError, written: Written | None = None) -> SchemaProblem:
+    written = written or Written()
     if error.validator == "anyOf" and error.context:
         if error.schema.get("x-kind") == "date":
-            return _date_problem(error)
-        return explain(best_match(error.context))
+            return _date_problem(error, written)
+        return explain(_branch_for_instance(error), written)
+    if error.validator == "pattern" and error.schema.get("x-kind") == "date":
+        return _date_problem(error, written)
+    if error.validator == "type":
+        return _type(error, written)
     handler = _HANDLERS.get(str(error.validator), _generic)
     return handler(error)
 
 
-def _path(error: ValidationError) -> tuple:
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", dict: "object",
+               type(None): "null"}
+
+
+def _branch_for_instance(error: ValidationError) -> ValidationError:
+    """Of the alternatives of an anyOf, the error of the one written for this kind of value (a long
+    text is too long, not "not a mapping"); else the best match."""
+    kind = _JSON_TYPES.get(type(error.instance))
+    for sub in error.context:
+        wanted = sub.schema.get("type") if isinstance(sub.schema, dict) else None
+        matches = wanted == kind or (isinstance(wanted, list) and kind in wanted) or (
+            wanted == "number" and kind == "integer")
+        if matches and sub.validator != "type":
+            return sub
+    return best_match(error.context)
+
+
+def _path(error: ValidationError) -> Path_:
     return tuple(error.absolute_path)
 
 
@@ -182,8 +231,9 @@ def _where(error: ValidationError) -> str:
 
 
 def _generic(error: ValidationError) -> SchemaProblem:
-    return SchemaProblem(f"schema-{error.validator}", _path(error),
-                         f"{_where(error)}：{error.message}", f"{_where(error)}: {error.message}")
+    return SchemaProblem("schema-invalid", _path(error),
+                         f"{_where(error)} 不符合数据格式的要求（{error.validator}）：请对照站点上的“数据格式说明”改正",
+                         f"{_where(error)}: {error.message}")
 
 
 def _required(error: ValidationError) -> SchemaProblem:
@@ -214,28 +264,32 @@ def _enum(error: ValidationError) -> SchemaProblem:
                 or value in maps_from.get(k, ())]
     listing_zh = "、".join(f"{v}（{labels[v]['zh']}）" if v in labels else v for v in allowed)
     several = [part for part in re.split(r"[，、,；; ]+", value) if part]
+    fix = None
     if len(several) > 1 and isinstance(error.absolute_path[-1] if error.absolute_path else None, int):
         hint_zh = "一项只能写一个值：请拆成多行，每行“- " + "”“- ".join(several) + "”"
         hint_en = "one value per item: write each on its own '- ' line"
     elif by_label:
         hint_zh, hint_en = f"请写 id “{by_label[0]}”", f"write the id '{by_label[0]}'"
+        fix = by_label[0] if len(by_label) == 1 else None
     elif near:
         hint_zh, hint_en = f"是不是“{near[0]}”？", f"did you mean '{near[0]}'?"
     else:
         hint_zh, hint_en = f"可选值：{listing_zh}", f"allowed: {', '.join(allowed)}"
     return SchemaProblem("schema-enum", _path(error), f"{_where(error)} 的值“{value}”不在词表中，{hint_zh}",
-                         f"{_where(error)}: '{value}' is not in the vocabulary; {hint_en}")
+                         f"{_where(error)}: '{value}' is not in the vocabulary; {hint_en}", fix=fix)
 
 
 _TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "array": "列表（每项以“- ”开头）",
             "object": "映射（“键: 值”）", "boolean": "true 或 false"}
 
 
-def _type(error: ValidationError) -> SchemaProblem:
+def _type(error: ValidationError, written: Written) -> SchemaProblem:
     expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
-    got = error.instance
+    got = written.text(_path(error), error.instance)
     hint_zh = ""
-    if expected == "string" and isinstance(got, int | float | bool):
+    if expected == "string" and isinstance(error.instance, bool):
+        hint_zh = f"；请加引号写成 \"{str(got).lower()}\""
+    elif expected == "string" and isinstance(got, int | float | str):
         hint_zh = f"；请加引号写成 \"{got}\""
     return SchemaProblem("schema-type", _path(error),
                          f"{_where(error)} 应为{_TYPE_ZH.get(expected, expected)}{hint_zh}",
@@ -245,11 +299,21 @@ def _type(error: ValidationError) -> SchemaProblem:
 _DOTTED = re.compile(r"^(\d{4})[-.．/年](\d{1,2})(?:[-.．/月](\d{1,2})日?)?月?$")
 _YEAR = re.compile(r"^\d{4}年?$")
 _QUOTE_MARKS = "“”‘’「」\"'"
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
-def suggest_date(value: object) -> str | None:
-    """`2024.3.5` → `2024-03-05`; `2024年3月` → `2024-03`; `2024-3` → `2024-03`; an unquoted 2024 → `2024`."""
-    text = str(value).strip().strip(_QUOTE_MARKS)
+def suggest_date(value: object, numeric: bool = False) -> str | None:
+    """`2024.3.5` → `2024-03-05`; `2024年3月` → `2024-03`; `2024-3` → `2024-03`; an unquoted 2024 → `2024`.
+    None unless the suggestion is a real date differing from what is written (`numeric`: it was
+    written without quotes, so the same digits in quotes are a suggestion)."""
+    text = str(value).strip().strip(_QUOTE_MARKS).translate(_FULLWIDTH_DIGITS)
+    suggestion = _reformatted(text)
+    if suggestion is None or (suggestion == value and not numeric) or not _is_real(suggestion):
+        return None
+    return suggestion
+
+
+def _reformatted(text: str) -> str | None:
     if _YEAR.match(text):
         return text.rstrip("年")
     match = _DOTTED.match(text)
@@ -260,28 +324,58 @@ def suggest_date(value: object) -> str | None:
     return f"{text}-{int(day):02d}" if day else text
 
 
-def _date_problem(error: ValidationError) -> SchemaProblem:
-    value = error.instance
-    suggestion = suggest_date(value)
-    if isinstance(value, int) and suggestion:  # a year written without quotes reads as a number
-        zh = f"{_where(error)} 的日期 {value} 要加英文引号，请写成 \"{suggestion}\""
-        en = f"{_where(error)}: quote the date {value}: write \"{suggestion}\""
+def _is_real(text: str) -> bool:
+    import datetime as dt
+
+    parts = [int(p) for p in text.split("-")]
+    try:
+        dt.date(parts[0], *[*parts[1:], 1, 1][:2])
+    except ValueError:
+        return False
+    return parts[0] >= 1
+
+
+def _what_is_wrong(text: str) -> tuple[str, str] | None:
+    """The part of a date in the right shape that cannot be: month 00 or 13, day 00 or 32."""
+    parts = re.fullmatch(r"(?:<=)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if not parts:
+        return None
+    month, day = (int(p) if p else None for p in parts.groups()[1:])
+    if month is not None and not 1 <= month <= 12:
+        return "月份应为 01 到 12", "the month must be 01 to 12"
+    if day is not None and not 1 <= day <= 31:
+        return "日应为 01 到 31", "the day must be 01 to 31"
+    return None
+
+
+_SHAPES_ZH = "请写 \"2024\"、\"2024-03\" 或 \"2024-03-05\"（加引号），不知道就写 unknown"
+_SHAPES_EN = 'write "2024", "2024-03", "2024-03-05" or unknown'
+
+
+def _date_problem(error: ValidationError, written: Written | None = None) -> SchemaProblem:
+    raw = error.instance
+    value = (written or Written()).text(_path(error), raw)  # a number as written: 2021.10, not 2021.1
+    suggestion = suggest_date(value, numeric=isinstance(raw, int | float) and not isinstance(raw, bool))
+    where = _where(error)
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and suggestion:  # unquoted: reads as a number
+        zh = f"{where} 的日期 {value} 要加英文引号，请写成 \"{suggestion}\""
+        en = f"{where}: quote the date {value}: write \"{suggestion}\""
     elif suggestion and str(value).strip()[:1] in _QUOTE_MARKS:
-        zh = f"{_where(error)} 的日期 {value} 用了中文引号：请改用英文引号，写成 \"{suggestion}\""
-        en = f"{_where(error)}: date {value} has typographic quotes; write \"{suggestion}\""
+        zh = f"{where} 的日期 {value} 用了中文引号：请改用英文引号，写成 \"{suggestion}\""
+        en = f"{where}: date {value} has typographic quotes; write \"{suggestion}\""
     elif suggestion:
-        zh = f"{_where(error)} 的日期“{value}”格式不对，请写成 \"{suggestion}\""
-        en = f"{_where(error)}: date '{value}' is malformed; write \"{suggestion}\""
+        zh = f"{where} 的日期“{value}”格式不对，请写成 \"{suggestion}\""
+        en = f"{where}: date '{value}' is malformed; write \"{suggestion}\""
+    elif wrong := _what_is_wrong(str(value)):
+        zh = f"{where} 的日期“{value}”不存在：{wrong[0]}；{_SHAPES_ZH}"
+        en = f"{where}: date '{value}' does not exist: {wrong[1]}; {_SHAPES_EN}"
     else:
-        zh = (f"{_where(error)} 的日期“{value}”格式不对：请写 \"2024\"、\"2024-03\" 或 \"2024-03-05\"（加引号），"
-              "不知道就写 unknown")
-        en = f"{_where(error)}: date '{value}' is malformed: write \"2024\", \"2024-03\", \"2024-03-05\" or unknown"
-    return SchemaProblem("schema-date", _path(error), zh, en)
+        zh = f"{where} 的日期“{value}”格式不对：{_SHAPES_ZH}"
+        en = f"{where}: date '{value}' is malformed: {_SHAPES_EN}"
+    return SchemaProblem("schema-date", _path(error), zh, en, fix=suggestion)
 
 
 def _pattern(error: ValidationError) -> SchemaProblem:
-    if error.schema.get("x-kind") == "date":
-        return _date_problem(error)
     if "https?" in str(error.validator_value):
         return SchemaProblem("schema-url", _path(error), f"{_where(error)} 应为 http:// 或 https:// 开头的网址",
                              f"{_where(error)} must be an http(s) URL")
@@ -297,25 +391,61 @@ def _min_items(error: ValidationError) -> SchemaProblem:
                          f"{_where(error)} needs at least {error.validator_value} item(s)")
 
 
+def _max_items(error: ValidationError) -> SchemaProblem:
+    return SchemaProblem("schema-max-items", _path(error),
+                         f"{_where(error)} 最多 {error.validator_value} 项：请删去多余的",
+                         f"{_where(error)} allows at most {error.validator_value} item(s)")
+
+
+_RANGE_ZH = {"minimum": "不能小于", "maximum": "不能大于", "exclusiveMinimum": "必须大于",
+             "exclusiveMaximum": "必须小于"}
+_RANGE_EN = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "greater than",
+             "exclusiveMaximum": "less than"}
+
+
+def _range(error: ValidationError) -> SchemaProblem:
+    bound, keyword = error.validator_value, str(error.validator)
+    return SchemaProblem("schema-range", _path(error), f"{_where(error)} 超出范围：{_RANGE_ZH[keyword]} {bound}",
+                         f"{_where(error)} is out of range: it must be {_RANGE_EN[keyword]} {bound}")
+
+
+def _min_properties(error: ValidationError) -> SchemaProblem:
+    names = "、".join(schema_properties(error.schema)) or "字段"
+    return SchemaProblem("schema-required", _path(error), f"{_where(error)} 不能为空：至少写一项（{names}）",
+                         f"{_where(error)} must not be empty: give at least one of its fields")
+
+
+def schema_properties(node: dict) -> list[str]:
+    return list(node.get("properties", {})) if isinstance(node, dict) else []
+
+
 def _unique(error: ValidationError) -> SchemaProblem:
     return SchemaProblem("schema-unique", _path(error), f"{_where(error)} 中有重复项",
                          f"{_where(error)} has duplicate items")
 
 
 def _length(error: ValidationError) -> SchemaProblem:
-    bound = error.validator_value
-    word_zh = "过长" if error.validator == "maxLength" else "过短"
-    return SchemaProblem(f"schema-{error.validator}", _path(error), f"{_where(error)} {word_zh}（界限 {bound} 字）",
-                         f"{_where(error)} is too {'long' if word_zh == '过长' else 'short'} (limit {bound})")
+    bound, size = error.validator_value, len(error.instance) if isinstance(error.instance, str) else 0
+    if error.validator == "maxLength":
+        return SchemaProblem("schema-length", _path(error),
+                             f"{_where(error)} 过长：最多 {bound} 字，现有 {size} 字，请删减或拆分",
+                             f"{_where(error)} is too long: at most {bound} characters, it has {size}")
+    return SchemaProblem("schema-length", _path(error), f"{_where(error)} 过短：至少 {bound} 字",
+                         f"{_where(error)} is too short: at least {bound} characters")
 
 
 _HANDLERS = {
     "required": _required,
     "additionalProperties": _additional,
     "enum": _enum,
-    "type": _type,
     "pattern": _pattern,
     "minItems": _min_items,
+    "maxItems": _max_items,
+    "minProperties": _min_properties,
+    "minimum": _range,
+    "maximum": _range,
+    "exclusiveMinimum": _range,
+    "exclusiveMaximum": _range,
     "uniqueItems": _unique,
     "maxLength": _length,
     "minLength": _length,

@@ -10,16 +10,22 @@ numbers are resolved; `no`, `012`, `1:30` and `2024-03-15` stay strings.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+
+DATA_DIRNAMES = (CASES_DIRNAME, CARRIERS_DIRNAME)
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
+MAX_INT_DIGITS = 15  # every integer is exact in JSON and JavaScript (< 2**53); no field needs more
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -78,6 +84,7 @@ class LoadedYaml:
     marks: tuple[dict[Path_, Position], dict[Path_, Position]] | None = field(default=None, repr=False,
                                                                             compare=False)
     canonical: bool | None = field(default=None, compare=False)  # layout verdict, when the loader knows it
+    early: _Marks | None = field(default=None, repr=False, compare=False)  # places up to the first one asked for
 
     @property
     def text(self) -> str:
@@ -101,7 +108,8 @@ class LoadedYaml:
     def position(self, path: Path_) -> Position:
         """Where the value at `path` (or its nearest ancestor) is written."""
         path = tuple(path)
-        if early := self._places_up_to(path):
+        early = self._places_up_to(path)
+        if early is not None and path in early[0]:
             return early[0][path]
         value_marks = self.value_marks
         while path:
@@ -112,23 +120,30 @@ class LoadedYaml:
 
     def key_position(self, path: Path_) -> Position:
         path = tuple(path)
-        if (early := self._places_up_to(path)) and path in early[1]:
+        early = self._places_up_to(path)
+        if early is not None and path in early[1]:
             return early[1][path]
         return self.key_marks.get(path) or self.position(path)
 
     def _places_up_to(self, path: Path_) -> _Marks | None:
         """The places read from the start of the text up to the value at `path` (a message about a
-        title costs a few parser events); None if the places are known already or `path` is not in
-        the file, in which case the whole file was read and its places are kept."""
+        title costs a few parser events), kept for the next question. A question about a place
+        beyond them answers None: the caller then reads every place of the file, once, so however
+        many messages a file gets, it is read at most twice. None too if the places are known
+        already, or `path` is not in the file (its places are then all read and kept)."""
         if self.marks is not None:
             return None
+        if self.early is not None:
+            return self.early if path in self.early[0] else None
         scanned = _scan_marks(self.text, path)
         if scanned is None:
             return None
         places, found = scanned
-        if not found:
-            self.marks = places
-        return places if found else None
+        if found:
+            self.early = places
+            return places
+        self.marks = places
+        return None
 
 
 class YamlLoadError(Exception):
@@ -144,17 +159,22 @@ def load_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
 
 
 def read_file_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A data file's bytes. Only regular files are read: a symlink in cases/ or carriers/ must
+    stay inside those directories (else its content could be published from anywhere), and a
+    device or FIFO is refused before it is opened (its size says 0; reading /dev/zero never ends)."""
+    from ftzkb.fsio import FileRefused, FileTooLarge, read_regular
+
+    path = Path(path)
+    in_data_dir = path.parent.name in DATA_DIRNAMES
+    allowed = [path.parent.parent / name for name in DATA_DIRNAMES] if in_data_dir else None
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise YamlLoadError("yaml-too-large", 1, 1,
-                                f"文件过大（{size} 字节，上限 {max_bytes}）",
-                                f"file too large ({size} bytes, limit {max_bytes})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlLoadError("file-unreadable", 1, 1, f"无法读取文件：{exc.strerror}",
-                            f"cannot read file: {exc.strerror}") from None
-    return raw
+        return read_regular(path, max_bytes, allowed)
+    except FileRefused as exc:  # the diagnostic names the file already
+        zh, en = exc.zh.removeprefix(f"{path} "), exc.en.removeprefix(f"{path} ")
+        zh, en = ("此文件" + zh if zh != exc.zh else zh), ("this file " + en if en != exc.en else en)
+        if isinstance(exc, FileTooLarge):  # each id written out: the registry test reads them
+            raise YamlLoadError("yaml-too-large", 1, 1, zh, en) from None
+        raise YamlLoadError("file-unreadable", 1, 1, zh, en) from None
 
 
 def load_yaml_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
@@ -172,11 +192,20 @@ def load_yaml_text(text: str) -> LoadedYaml:
         return _load_carefully(text)
 
 
+@lru_cache(maxsize=32)
+def load_yaml_text_shared(text: str) -> LoadedYaml:
+    """`load_yaml_text` for writers that parse the same text again and again (an import edits one
+    file row after row: each edit's result is the next one's input). Callers must not change the
+    returned object's data (copy it first), since the next caller with that text gets it too."""
+    return load_yaml_text(text)
+
+
 def _load_carefully(text: str) -> LoadedYaml:
-    loaded = LoadedYaml(None, text, marks=({}, {}))
+    marks: _Marks = ({}, {})
+    loaded = LoadedYaml(None, text, marks=marks)
     try:
         events = yaml.parse(text, Loader=yaml.CSafeLoader)
-        loaded.data = _build_document(events, loaded.marks)
+        loaded.data = _build_document(events, marks)
     except yaml.MarkedYAMLError as exc:
         raise _colon_without_space(text, exc) or _colon_in_text(text, exc) or _syntax_error(exc) from None
     except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark
@@ -221,6 +250,8 @@ def _precheck_lines(text: str) -> None:
 
 
 _KEY_COLON_NO_SPACE = re.compile(r"^[ ]*(?:- )?[A-Za-z_][A-Za-z0-9_]*:(?![ \t]|$|//)")
+# The line checks above, for the fixers that repair what they find (`ftzkb validate --fix`).
+FULLWIDTH_COLON_KEY, BAD_INDENT, KEY_COLON_NO_SPACE = _FULLWIDTH_COLON_KEY, _BAD_INDENT, _KEY_COLON_NO_SPACE
 
 
 def _colon_without_space(text: str, exc: yaml.MarkedYAMLError) -> YamlLoadError | None:
@@ -271,7 +302,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlLoadError:
 
 
 def _pos(event: yaml.Event) -> Position:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+    mark = event.start_mark
+    assert mark is not None  # the parser marks every event it emits
+    return mark.line + 1, mark.column + 1
 
 
 def _build_document(events: Iterator[yaml.Event], marks: _Marks) -> Any:
@@ -296,9 +329,10 @@ def _check_node_event(event: yaml.Event, depth: int) -> None:
     if getattr(event, "anchor", None):
         raise YamlLoadError("yaml-anchor", line, col, "不允许使用锚点“&”：请把内容直接写出来",
                             "anchors '&' are not allowed: write the content out")
-    if getattr(event, "tag", None):
-        raise YamlLoadError("yaml-tag", line, col, f"不允许使用标签“{event.tag}”",
-                            f"tags such as '{event.tag}' are not allowed")
+    tag = getattr(event, "tag", None)  # scalars and collection starts have one
+    if tag:
+        raise YamlLoadError("yaml-tag", line, col, f"不允许使用标签“{tag}”",
+                            f"tags such as '{tag}' are not allowed")
     if depth > MAX_DEPTH:
         raise YamlLoadError("yaml-too-deep", line, col, f"嵌套超过 {MAX_DEPTH} 层",
                             f"nested deeper than {MAX_DEPTH} levels")
@@ -321,7 +355,7 @@ def _build_node(event: yaml.Event, events: Iterator[yaml.Event], path: Path_, de
     raise YamlLoadError("yaml-syntax", line, col, "YAML 结构无法识别", "unrecognised YAML structure")
 
 
-def _build_mapping(events: Iterator[yaml.Event], path: Path_, depth: int, marks: _Marks) -> dict:
+def _build_mapping(events: Iterator[yaml.Event], path: Path_, depth: int, marks: _Marks) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
     for key_event in events:
         if isinstance(key_event, yaml.MappingEndEvent):
@@ -350,15 +384,42 @@ def _resolve_scalar(event: yaml.ScalarEvent) -> Any:
     if value in ("true", "false"):
         return value == "true"
     if _INT.match(value):
+        if len(value.lstrip("-")) > MAX_INT_DIGITS:
+            raise _number_error(event, "整数超过 15 位", "an integer of more than 15 digits")
         return int(value)
     if _FLOAT.match(value):
-        return float(value)
+        number = float(value)
+        if math.isinf(number) or len(value.partition(".")[0].lstrip("-")) > MAX_INT_DIGITS:
+            raise _number_error(event, "数字超过 15 位整数", "a number of more than 15 integer digits")
+        return number
     return value
 
 
-_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+def _number_error(event: yaml.ScalarEvent, what_zh: str, what_en: str) -> YamlLoadError:
+    """Numbers too large to be exact (or infinite) are refused where they are written; a text of
+    digits belongs in quotes."""
+    line, col = _pos(event)
+    return YamlLoadError("yaml-number-range", line, col,
+                         f"数字过大（{what_zh}）：本知识库的数字都远小于此；如果这是一串编号或文字，请加英文引号",
+                         f"number too large ({what_en}): if it is a code or text, put it in quotes")
+
+
+_SCALAR = yaml.ScalarEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_NODE_STARTS = (_SCALAR, _SEQUENCE_START, _MAPPING_START)
+
+
+class _Open:
+    """A collection `_scan_marks` is inside: a mapping (with its key, until that key's value is
+    read) or a sequence (with the index of its next item)."""
+
+    __slots__ = ("index", "key", "mapping", "path")
+
+    def __init__(self, path: Path_, mapping: bool) -> None:
+        self.path, self.mapping = path, mapping
+        self.key: str | None = None
+        self.index = 0
 
 
 def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
@@ -367,7 +428,7 @@ def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
     the text does not parse after all: the careful builder will say where."""
     values: dict[Path_, Position] = {}
     keys: dict[Path_, Position] = {}
-    containers: list[list] = []  # for each open collection: [its path, is a mapping, pending key or next index]
+    containers: list[_Open] = []
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             kind = type(event)
@@ -379,17 +440,22 @@ def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
             path: Path_ = ()
             if containers:
                 top = containers[-1]
-                if top[1] and top[2] is None:  # a mapping's key
-                    top[2] = event.value
-                    keys[(*top[0], event.value)] = _pos(event)
+                if not top.mapping:
+                    path = (*top.path, top.index)
+                    top.index += 1
+                elif top.key is None:  # a mapping's key
+                    assert isinstance(event, _SCALAR)  # a loaded text's keys are plain text
+                    top.key = event.value
+                    keys[(*top.path, event.value)] = _pos(event)
                     continue
-                path = (*top[0], top[2])
-                top[2] = None if top[1] else top[2] + 1
+                else:
+                    path = (*top.path, top.key)
+                    top.key = None
             values[path] = _pos(event)
             if path == wanted:
                 return (values, keys), True
             if kind is not _SCALAR:
-                containers.append([path, kind is _MAPPING_START, None if kind is _MAPPING_START else 0])
+                containers.append(_Open(path, kind is _MAPPING_START))
     except yaml.YAMLError:
         return None
     return (values, keys), False
@@ -417,21 +483,19 @@ def _quick_document(text: str) -> Any:
 
 
 def _quick_node(event: yaml.Event, following: Callable[[], yaml.Event], depth: int) -> Any:
-    kind = type(event)
-    if kind is _ALIAS or event.anchor or event.tag or depth > MAX_DEPTH:
+    # Aliases (and anything but a scalar or a collection) are left to the careful builder.
+    if not isinstance(event, _NODE_STARTS) or event.anchor or event.tag or depth > MAX_DEPTH:
         raise _Unusual
-    if kind is _SCALAR:
+    if isinstance(event, _SCALAR):
         return _resolve_scalar(event)
-    if kind is _SEQUENCE_START:
+    if isinstance(event, _SEQUENCE_START):
         items: list[Any] = []
         while type(child := following()) is not _SEQUENCE_END:
             items.append(_quick_node(child, following, depth + 1))
         return items
-    if kind is not _MAPPING_START:
-        raise _Unusual
     mapping: dict[str, Any] = {}
     while type(key := following()) is not _MAPPING_END:
-        if type(key) is not _SCALAR or key.anchor or key.tag or depth >= MAX_DEPTH or key.value in mapping:
+        if not isinstance(key, _SCALAR) or key.anchor or key.tag or depth >= MAX_DEPTH or key.value in mapping:
             raise _Unusual
         mapping[key.value] = _quick_node(following(), following, depth + 1)
     return mapping

@@ -15,20 +15,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from ftzkb.dates import parse_date
 from ftzkb.load.model import Adoption, Case, Corpus
-from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text
+from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text_shared
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
-from ftzkb.record.edit import EditError, set_list_item
+from ftzkb.record.edit import EditError, append_list_items, set_list_item
 from ftzkb.record.writes import WriteRefused, root_of, writing
 from ftzkb.replication.core import record_rank
 from ftzkb.suggest import id_hint
 from ftzkb.vocab import lookup, vocab
 
-# Rules that look at one case alone, so they can judge an edit without the corpus.
-CASE_RULES = frozenset({"date-plausible", "learned-from-acyclic", "mandate-names-batch", "one-record-per-carrier",
-                        "origin-not-adopter", "url-scheme"})
 _BATCH_KEY = re.compile(r"^(?P<level>[a-z]+(?:-[a-z]+)*)-(?P<batch>[1-9][0-9]?)$")
 _URL = re.compile(r"^https?://\S+$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -58,9 +56,11 @@ class AdoptionChange:
     evidence: tuple[str, ...] = ()  # URL, document number, or "title|URL-or-document"
     note: str | None = None
     audience: str | None = None
+    outcome_figures: tuple[dict, ...] = ()  # schema-shaped outcome figures, added to the period
+    correct: bool = False  # change the current record in place instead of starting a new period
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, ()) for f in fields(self))
+        return all(getattr(self, f.name) in (None, (), False) for f in fields(self) if f.name != "correct")
 
 
 _VOCABULARY_FIELDS = {"status": "adoption_status", "mandate": "mandate", "audience": "audience"}
@@ -68,9 +68,11 @@ _VOCABULARY_FIELDS = {"status": "adoption_status", "mandate": "mandate", "audien
 
 def with_ids(change: AdoptionChange) -> AdoptionChange:
     """Vocabulary labels (已复制, Adopted) replaced by their values (adopted)."""
-    found = {name: lookup(vocabulary, getattr(change, name)) for name, vocabulary in _VOCABULARY_FIELDS.items()
-             if getattr(change, name)}
-    return replace(change, **{name: value for name, value in found.items() if value})
+    def value_of(name: str, written: str | None) -> str | None:
+        return (lookup(_VOCABULARY_FIELDS[name], written) if written else None) or written
+
+    return replace(change, status=value_of("status", change.status), mandate=value_of("mandate", change.mandate),
+                   audience=value_of("audience", change.audience))
 
 
 def check_change(change: AdoptionChange) -> list[tuple[str, str]]:
@@ -131,11 +133,13 @@ def evidence_source(text: str) -> dict:
 
 def merged_record(old: dict | None, carrier: str, change: AdoptionChange) -> dict:
     """The record after the change: given fields replace old ones; evidence is added to."""
-    record = copy.deepcopy(old) if old else {"carrier": carrier}
-    plain = {"status": change.status, "date": change.date, "until": change.until, "mandate": change.mandate,
-             "note": change.note, "audience": change.audience}
+    record: dict[str, Any] = copy.deepcopy(old) if old else {"carrier": carrier}
+    plain: dict[str, object] = {"status": change.status, "date": change.date, "until": change.until,
+                                "mandate": change.mandate, "note": change.note, "audience": change.audience}
     if change.mandated_by:
-        level, batch = parse_batch_key(change.mandated_by)
+        parsed = parse_batch_key(change.mandated_by)
+        assert parsed is not None, "check_change refuses a malformed batch key"
+        level, batch = parsed
         plain["mandated_by"] = {"level": level, "batch": batch}
         plain["mandate"] = "mandated"
     for key, value in plain.items():
@@ -149,6 +153,9 @@ def merged_record(old: dict | None, carrier: str, change: AdoptionChange) -> dic
         record["learned_from"] = learned
     if change.evidence:
         record["evidence"] = _with_evidence(record.get("evidence") or [], change.evidence)
+    if change.outcome_figures:
+        known = record.get("outcome_figures") or []
+        record["outcome_figures"] = known + [f for f in change.outcome_figures if f not in known]
     return record
 
 
@@ -209,6 +216,72 @@ def plan_adoption(root: Path, case_id: str, carrier_id: str, change: AdoptionCha
     """Check everything and work out the new text of the case file (not written). `planned` chains
     several changes to one file; `known` gives the ids (bulk), else files are looked up one by one."""
     known = known or {}
+    _check_ids_and_values(root, case_id, carrier_id, change, known)
+    path = root / CASES_DIRNAME / f"{case_id}.yaml"
+    if planned is None:
+        planned = Planned(path, read_case_text(path), "")
+        planned.text = planned.original
+    before = _loaded_case(planned.text, path, check_schema=False)
+    records = list(before.data.get("adoptions") or [])
+    index = current_index(records, carrier_id)
+    if index is None and change.status is None:
+        raise AdoptError(f"{case_id} 还没有 {carrier_id} 的复制记录：新记录必须给出 --status",
+                         f"{case_id} has no record for {carrier_id} yet: a new record needs --status")
+    current = records[index] if index is not None else None
+    if index is not None and current is not None and not change.correct and starts_new_period(current, change):
+        text, action = _new_period(planned.text, index, current, carrier_id, change), "new-period"
+    else:
+        if current is not None and not change.correct:
+            _refuse_silent_rewrite(current, change)
+        record = merged_record(current, carrier_id, change)
+        _check_period(record)
+        if current is not None and record == current:
+            planned.actions.append((case_id, carrier_id, "unchanged"))
+            return planned
+        text, action = _edited(planned.text, index, record), "added" if index is None else "updated"
+    _check_case_rules(before, _loaded_case(text, path), path)
+    planned.text = text
+    planned.actions.append((case_id, carrier_id, action))
+    return planned
+
+
+def plan_new_records(root: Path, case_id: str, changes: list[tuple[str, AdoptionChange]], planned: Planned,
+                     known: dict[str, set[str]]) -> tuple[list[AdoptError | None], AdoptError | None]:
+    """New records for carriers that have none in this case yet, appended in one edit (a sheet
+    adds many records to one file). Returns, per change, its own problem or None, and the
+    problem of the file as a whole (nothing appended then: plan the changes one by one to find
+    which of them causes it)."""
+    results: list[AdoptError | None] = []
+    records = []
+    for carrier_id, change in changes:
+        try:
+            _check_ids_and_values(root, case_id, carrier_id, change, known)
+            if change.status is None:
+                raise AdoptError(f"{case_id} 还没有 {carrier_id} 的复制记录：新记录必须给出 --status",
+                                 f"{case_id} has no record for {carrier_id} yet: a new record needs --status")
+            record = merged_record(None, carrier_id, change)
+            _check_period(record)
+            records.append(record)
+            results.append(None)
+        except AdoptError as exc:
+            results.append(exc)
+    if any(results) or not records:
+        return results, None
+    before = _loaded_case(planned.text, planned.path, check_schema=False)
+    try:
+        text = append_list_items(planned.text, "adoptions", records, "case")
+        _check_case_rules(before, _loaded_case(text, planned.path), planned.path)
+    except EditError as exc:
+        return results, AdoptError(exc.zh, exc.en, code=1)
+    except AdoptError as exc:
+        return results, exc
+    planned.text = text
+    planned.actions += [(case_id, carrier_id, "added") for carrier_id, _ in changes]
+    return results, None
+
+
+def _check_ids_and_values(root: Path, case_id: str, carrier_id: str, change: AdoptionChange,
+                          known: dict[str, set[str]]) -> None:
     problems = check_change(change)
     if problems:
         raise AdoptError("；".join(p[0] for p in problems), "; ".join(p[1] for p in problems))
@@ -217,31 +290,71 @@ def plan_adoption(root: Path, case_id: str, carrier_id: str, change: AdoptionCha
         require_id(root, CARRIERS_DIRNAME, carrier, known.get(CARRIERS_DIRNAME))
     if change.learned_from_case:
         require_id(root, CASES_DIRNAME, change.learned_from_case, known.get(CASES_DIRNAME))
-    path = root / CASES_DIRNAME / f"{case_id}.yaml"
-    if planned is None:
-        planned = Planned(path, _read(path), "")
-        planned.text = planned.original
-    before = _loaded_case(planned.text, path, check_schema=False)
-    records = list(before.data.get("adoptions") or [])
-    index = current_index(records, carrier_id)
-    if index is None and change.status is None:
-        raise AdoptError(f"{case_id} 还没有 {carrier_id} 的复制记录：新记录必须给出 --status",
-                         f"{case_id} has no record for {carrier_id} yet: a new record needs --status")
-    record = merged_record(records[index] if index is not None else None, carrier_id, change)
-    if index is not None and record == records[index]:
-        planned.actions.append((case_id, carrier_id, "unchanged"))
-        return planned
+
+
+def starts_new_period(current: dict, change: AdoptionChange) -> bool:
+    """A different status than the current record's opens a new period (the history is kept)."""
+    return change.status is not None and change.status != current.get("status")
+
+
+def _edited(text: str, index: int | None, record: dict) -> str:
     try:
-        text = set_list_item(planned.text, "adoptions", index, record, "case")
+        return set_list_item(text, "adoptions", index, record, "case")
     except EditError as exc:
         raise AdoptError(exc.zh, exc.en, code=1) from None
-    _check_case_rules(before, _loaded_case(text, path), path)
-    planned.text = text
-    planned.actions.append((case_id, carrier_id, "added" if index is None else "updated"))
-    return planned
 
 
-def _read(path: Path) -> str:
+def _new_period(text: str, index: int, current: dict, carrier: str, change: AdoptionChange) -> str:
+    """Close the current period (its `until` becomes the new date, unless it has one) and append
+    the new one, which keeps the mandate and the learned-from of the adoption it continues."""
+    start, current_start = parse_date(change.date), parse_date(current.get("date"))
+    if start is None:
+        raise AdoptError(f"状态从“{_status_label(current.get('status'))}”变为“{_status_label(change.status)}”，"
+                         "需要用 --date 给出新阶段的开始日期（原记录会保留为历史）",
+                         "a new status starts a new period: give its start with --date (the old record is kept)")
+    if current_start is not None and start.latest < current_start.earliest:
+        raise AdoptError(f"新阶段的日期 {change.date} 早于当前阶段（{_status_label(current.get('status'))}，"
+                         f"{current.get('date')} 起）：历史不能倒记；若原记录有误，请加 --correct 更正它",
+                         f"the new period's date {change.date} is before the current period's start "
+                         f"({current.get('date')}): to fix a wrong record, use --correct")
+    closing_at = parse_date(current.get("until"))
+    if closing_at is not None and start.latest < closing_at.earliest:
+        raise AdoptError(f"新阶段的日期 {change.date} 早于当前阶段的结束日期 {current.get('until')}：两段不能重叠",
+                         f"the new period starts ({change.date}) before the current one ends "
+                         f"({current.get('until')}): periods may not overlap")
+    closed = dict(current)
+    closed.setdefault("until", change.date)
+    carried = {k: current[k] for k in ("mandate", "mandated_by", "learned_from", "audience") if k in current}
+    new_record = merged_record({"carrier": carrier, **carried}, carrier, change)
+    _check_period(new_record)
+    if closed != current:
+        text = _edited(text, index, closed)
+    return _edited(text, None, new_record)
+
+
+def _refuse_silent_rewrite(current: dict, change: AdoptionChange) -> None:
+    """Without --correct, a known date is never overwritten (that would rewrite the history)."""
+    known = current.get("date")
+    if change.date is not None and known not in (None, "unknown") and change.date != known:
+        raise AdoptError(f"这条记录的日期已是 {known}：要更正已记录的日期，请加 --correct；"
+                         "要记录新的状态，请给出新的 --status",
+                         f"this record's date is already {known}: add --correct to fix it, or give a new --status")
+
+
+def _check_period(record: dict) -> None:
+    start, end = parse_date(record.get("date")), parse_date(record.get("until"))
+    if start is not None and end is not None and end.latest < start.earliest:
+        raise AdoptError(f"结束日期 {record.get('until')} 早于开始日期 {record.get('date')}：请检查 --until 与 --date",
+                         f"the end ({record.get('until')}) is before the start ({record.get('date')})")
+
+
+def _status_label(status: str | None) -> str:
+    if status is not None and status in vocab("adoption_status"):
+        return vocab("adoption_status").label(status, "zh")
+    return str(status)
+
+
+def read_case_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # bytes, not read_text: CRLF files keep their line ends
@@ -252,7 +365,7 @@ def _loaded_case(text: str, path: Path, check_schema: bool = True) -> LoadedYaml
     from ftzkb.load import schema
 
     try:
-        loaded = load_yaml_text(text)
+        loaded = load_yaml_text_shared(text)
     except YamlLoadError as exc:
         raise AdoptError(f"{path}:{exc.line}:{exc.col}: {exc.zh}（请先修正此文件）",
                          f"{path}:{exc.line}:{exc.col}: {exc.en} (fix the file first)", code=1) from None
@@ -273,11 +386,11 @@ def _check_case_rules(before: LoadedYaml, after: LoadedYaml, path: Path) -> None
 
 def _case_errors(loaded: LoadedYaml, path: Path) -> list[tuple[str, str]]:
     from ftzkb.diagnostics import ERROR
-    from ftzkb.rules import run_rules
+    from ftzkb.rules import rules_for_scope, run_rules
 
     case = Case.of(loaded.data, path, loaded)
     corpus = Corpus(path.parent.parent, cases={case.id: case})
-    return [(d.zh, d.en) for d in run_rules(corpus, only=set(CASE_RULES)) if d.severity == ERROR]
+    return [(d.zh, d.en) for d in run_rules(corpus, only=rules_for_scope("case")) if d.severity == ERROR]
 
 
 def record_changes(root: Path, make_plans: Callable[[], list[Planned]], dry_run: bool = False

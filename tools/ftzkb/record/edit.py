@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any
 
 from ftzkb.load import schema
 from ftzkb.load.layout import child_schema, ordered_keys, render_entry, render_item
-from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text
+from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text_shared
 
 # The line breaks libyaml counts (its line numbers are what the marks give).
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -139,26 +140,41 @@ def _indent(line: str) -> int:
 def set_list_item(text: str, key: str, index: int | None, item: dict, kind: str = "case") -> str:
     """`text` with `data[key][index]` replaced by `item`, or `item` appended when `index` is None.
     Raises EditError when the file cannot be read or edited without touching other lines."""
+    if index is None:
+        return append_list_items(text, key, [item], kind)
+    layout = _layout_of(text, key, kind)
+    intended = copy.deepcopy(layout.loaded.data)
+    intended[key][index] = item
+    strategies: list[Callable[[_Layout, str, int, dict], str]] = [_splice_keys, _splice_item, _splice_list]
+    return _first_that_reads_as(intended, [functools.partial(s, layout, key, index, item) for s in strategies])
+
+
+def append_list_items(text: str, key: str, items: list[dict], kind: str = "case") -> str:
+    """`text` with `items` appended to `data[key]` in one edit (a sheet adds many records to one
+    file: one parse of the file, not one per record)."""
+    layout = _layout_of(text, key, kind)
+    intended = copy.deepcopy(layout.loaded.data)
+    intended.setdefault(key, []).extend(items)
+    return _first_that_reads_as(intended, [lambda: _append_items(layout, key, items),
+                                           lambda: _splice_list(layout, key, None, items)])
+
+
+def _layout_of(text: str, key: str, kind: str) -> _Layout:
     try:
-        loaded = load_yaml_text(text)
+        loaded = load_yaml_text_shared(text)
     except YamlLoadError as exc:
         raise EditError(f"文件无法解析（第 {exc.line} 行：{exc.zh}），未改动",
                         f"the file cannot be parsed (line {exc.line}: {exc.en}); nothing changed") from None
     if not isinstance(loaded.data, dict) or not isinstance(loaded.data.get(key, []), list):
         raise EditError(f"文件结构不对（“{key}”应为列表），未改动", f"unexpected file structure ('{key}' should be a "
                         "list); nothing changed")
-    layout = _Layout(text, loaded, kind)
-    intended = copy.deepcopy(loaded.data)
-    items = intended.setdefault(key, [])
-    if index is None:
-        items.append(item)
-    else:
-        items[index] = item
-    strategies: list[Callable[[_Layout, str, int | None, dict], str]] = (
-        [_splice_keys, _splice_item, _splice_list] if index is not None else [_append_item, _splice_list])
-    for strategy in strategies:
+    return _Layout(text, loaded, kind)
+
+
+def _first_that_reads_as(intended: Any, candidates: list[Callable[[], str]]) -> str:
+    for make in candidates:
         try:
-            candidate = strategy(layout, key, index, item)
+            candidate = make()
         except (_CannotSplice, KeyError, IndexError):
             continue
         if _reads_as(candidate, intended):
@@ -169,7 +185,7 @@ def set_list_item(text: str, key: str, index: int | None, item: dict, kind: str 
 
 def _reads_as(text: str, intended: Any) -> bool:
     try:
-        return load_yaml_text(text).data == intended
+        return load_yaml_text_shared(text).data == intended
     except YamlLoadError:
         return False
 
@@ -186,7 +202,7 @@ def _item_span(layout: _Layout, key: str, index: int) -> tuple[int, int, int]:
     return start, layout.trim(start, end, dash_col), dash_col
 
 
-def _splice_keys(layout: _Layout, key: str, index: int | None, item: dict) -> str:
+def _splice_keys(layout: _Layout, key: str, index: int, item: dict) -> str:
     path = (key, index)
     old = layout.loaded.data[key][index]
     if not isinstance(old, dict) or not old or layout.char_at_value(path) == "{":
@@ -219,27 +235,30 @@ def _splice_keys(layout: _Layout, key: str, index: int | None, item: dict) -> st
     return layout.apply(ops)
 
 
-def _splice_item(layout: _Layout, key: str, index: int | None, item: dict) -> str:
+def _splice_item(layout: _Layout, key: str, index: int, item: dict) -> str:
     start, end, dash_col = _item_span(layout, key, index)
     return layout.apply([_Op(start, end, render_item(item, _item_schema(layout, key), dash_col))])
 
 
-def _append_item(layout: _Layout, key: str, index: int | None, item: dict) -> str:
+def _append_items(layout: _Layout, key: str, new_items: list[dict]) -> str:
     items = layout.loaded.data.get(key)
     if not items or layout.char_at_value((key,)) == "[":
         raise _CannotSplice
     _, end, dash_col = _item_span(layout, key, len(items) - 1)
-    return layout.apply([_Op(end, end, render_item(item, _item_schema(layout, key), dash_col))])
+    item_schema = _item_schema(layout, key)
+    lines = [line for item in new_items for line in render_item(item, item_schema, dash_col)]
+    return layout.apply([_Op(end, end, lines)])
 
 
-def _splice_list(layout: _Layout, key: str, index: int | None, item: dict) -> str:
-    """Rewrite the list's own lines, or add the list at its canonical place."""
+def _splice_list(layout: _Layout, key: str, index: int | None, item: dict | list[dict]) -> str:
+    """Rewrite the list's own lines, or add the list at its canonical place. With `index` None,
+    `item` may be a list of items to append."""
     data = layout.loaded.data
     if layout.char_at_value(()) == "{":
         raise _CannotSplice
     items = list(data.get(key) or [])
     if index is None:
-        items.append(item)
+        items.extend(item if isinstance(item, list) else [item])
     else:
         items[index] = item
     list_schema = child_schema(schema.raw_schema(layout.kind), key)

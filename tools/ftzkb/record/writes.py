@@ -58,8 +58,8 @@ class Transaction:
                 _revalidate(change.text, change.kind, path)
             _check_unchanged(path, change.expected)
         files = {path: (change.text.encode("utf-8"), _mode(path)) for path, change in self.changes.items()}
-        [(only, first)] = self.changes.items() if len(self.changes) == 1 else [(None, None)]
-        if first is not None and first.expected is _ABSENT:
+        only = next(iter(self.changes)) if len(self.changes) == 1 else None
+        if only is not None and self.changes[only].expected is _ABSENT:
             create_exclusive(only, files[only][0])  # the name must still be free at the last moment
         elif files:
             journal.commit(self.root, files)

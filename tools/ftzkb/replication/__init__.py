@@ -13,6 +13,7 @@ from .core import (
     carrier_order,
     current_records,
     eligible,
+    index_of,
     is_adopted,
     is_ftz,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "find_batch",
     "flow_matrix",
     "gaps",
+    "index_of",
     "is_adopted",
     "is_ftz",
     "lineage",

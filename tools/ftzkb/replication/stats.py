@@ -148,8 +148,14 @@ def time_to_adopt(records: Iterable[tuple[Case, Adoption]]) -> Duration:
 def cumulative_curve(dates: Iterable[str]) -> Curve:
     """Adoptions counted month by month; a year-only date counts in its middle month (July),
     a "no later than" date in its last month."""
-    per_month: Counter[str | None] = Counter(_month(text) for text in dates)
-    undated = per_month.pop(None, 0)
+    per_month: Counter[str] = Counter()
+    undated = 0
+    for text in dates:
+        month = _month(text)
+        if month is None:
+            undated += 1
+        else:
+            per_month[month] += 1
     points, total = [], 0
     for month in sorted(per_month):
         total += per_month[month]

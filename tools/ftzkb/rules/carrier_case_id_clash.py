@@ -1,9 +1,16 @@
-from . import WARNING, rule
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import CASE, CORPUS, WARNING, Report, rule
+
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case, Corpus
 
 
 @rule("id-shared-by-case-and-carrier", WARNING, "案例与载体不应使用同一个 id",
-      "a case and a carrier should not share an id")
-def check(corpus, report):
-    for case_id in corpus.cases.keys() & corpus.carriers.keys():
-        report(corpus.cases[case_id], ("id",), f"id“{case_id}”同时被一个载体使用，链接会混淆",
-               f"id '{case_id}' is also a carrier id; links become ambiguous")
+      "a case and a carrier should not share an id", scope=CORPUS, reads=(CASE,))
+def check(case: Case, corpus: Corpus, report: Report) -> None:
+    if case.id in corpus.carriers:
+        report(("id",), f"id“{case.id}”同时被一个载体使用，链接会混淆：请给案例换一个 id",
+               f"id '{case.id}' is also a carrier id; links become ambiguous: give the case another id")

@@ -1,19 +1,27 @@
-from collections import defaultdict
+from __future__ import annotations
 
-from ftzkb.rules import WARNING, rule
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ftzkb.rules import CASE, CORPUS, WARNING, Report, rule
 from ftzkb.rules.similarity import DUPLICATE_THRESHOLD, SimilarityIndex, case_features
 
+if TYPE_CHECKING:
+    from ftzkb.load.model import Case, Corpus
 
-def acknowledged(first, second) -> bool:
+Partners = dict[str, list[tuple[float, str]]]  # case id -> [(score, other case id)], best first
+
+
+def acknowledged(first: Case, second: Case) -> bool:
     """Cases that already point at each other are known to be alike: related, successor, learned from."""
-    def points_at(case, other_id):
+    def points_at(case: Case, other_id: str) -> bool:
         return (other_id in case.related or case.superseded_by == other_id
                 or any(a.learned_from_case == other_id for a in case.adoptions))
 
     return points_at(first, second.id) or points_at(second, first.id)
 
 
-def similar_partners(corpus) -> dict[str, list[tuple[float, str]]]:
+def similar_partners(corpus: Corpus) -> Partners:
     """case id -> [(score, other case id)], best first, for every unacknowledged pair above the threshold."""
     index = SimilarityIndex({case.id: case_features(case) for case in corpus.cases.values()})
     partners: dict[str, list[tuple[float, str]]] = defaultdict(list)
@@ -25,14 +33,18 @@ def similar_partners(corpus) -> dict[str, list[tuple[float, str]]]:
 
 
 @rule("similar-case", WARNING, "案例不应与另一个案例几乎相同（疑似同一改革重复提交）",
-      "a case should not read almost the same as another case (likely the same reform submitted twice)")
-def check(corpus, report):
-    for case_id, found in similar_partners(corpus).items():
+      "a case should not read almost the same as another case (likely the same reform submitted twice)",
+      scope=CORPUS, reads=(CASE,), prepare=lambda corpus: (corpus, similar_partners(corpus)))
+def check(case: Case, prepared: tuple[Corpus, Partners], report: Report) -> None:
+    corpus, partners = prepared
+    found = partners.get(case.id)
+    if found:
+        case_id = case.id
         (score, other_id), more = found[0], len(found) - 1
         other = corpus.cases[other_id]
         more_zh = f"；另有 {more} 个相似案例" if more else ""
         more_en = f"; {more} more similar cases" if more else ""
-        report(corpus.cases[case_id], ("title",),
+        report(("title",),
                f"与案例“{other_id}”（{other.title}）非常相似（相似度 {score:.2f}{more_zh}），可能是同一项改革重复提交："
                f"运行 ftzkb similar {case_id} 比较；若确为不同案例，请在 related 中列出对方",
                f"very similar to case '{other_id}' ({other.title}), similarity {score:.2f}{more_en}: possibly the "

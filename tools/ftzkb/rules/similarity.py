@@ -13,7 +13,7 @@ case sharing any feature.)
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -81,7 +81,7 @@ class SimilarityIndex:
 
     def most_similar(self, doc_id: str, limit: int = 10, minimum: float = 0.0) -> list[tuple[str, float]]:
         """The other documents sharing a feature with `doc_id`, best first, with exact scores."""
-        scores: Counter[str] = Counter()
+        scores: defaultdict[str, float] = defaultdict(float)  # Counter counts integers
         for feature, weight in self.vectors[doc_id].items():
             for other in self.postings[feature]:
                 if other != doc_id:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ftzkb.diagnostics import ERROR, WARNING, Diagnostic, display_path
 from ftzkb.gitrepo import GitError, checked_revision, git
-from ftzkb.load.loader import load_corpus
-from ftzkb.load.model import Corpus
+from ftzkb.load.loader import LoadResult, load_corpus, record_from_loaded
+from ftzkb.load.model import Carrier, Case, Corpus
+from ftzkb.load.yamlload import YamlLoadError, load_yaml_text
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 from ftzkb.rules import run_rules
+
+if TYPE_CHECKING:
+    from ftzkb.rules.fixing import FixTarget
 
 
 class UsageError(Exception):
@@ -22,6 +27,8 @@ class UsageError(Exception):
 class Report:
     diagnostics: list[Diagnostic]
     files_checked: int
+    # None only for an answer from the stored verdict (`reuse_verdict`), which loads no corpus
+    corpus: Corpus | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> int:
@@ -31,16 +38,38 @@ class Report:
     def warnings(self) -> int:
         return sum(d.severity == WARNING for d in self.diagnostics)
 
+    @property
+    def fixable(self) -> int:
+        return sum(d.fixable for d in self.diagnostics)
+
     def exit_code(self, strict: bool) -> int:
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
-def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None = None) -> Report:
+def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None = None,
+             overrides: Mapping[Path, str] | None = None, reuse_verdict: bool = False) -> Report:
+    """Load, check the schema, run the rules; `overrides` (path -> text) are checked as if written
+    (how `validate --fix` re-validates its fixes before writing them). With `reuse_verdict`, a
+    whole-corpus run whose files and judging code are unchanged since the last one is answered
+    from that run's stored verdict (`rules/verdict.py`; the report then carries no corpus)."""
     root = Path(root)
     explicit = expand_paths(paths)
     if not explicit and not (root / CASES_DIRNAME).is_dir() and not (root / CARRIERS_DIRNAME).is_dir():
         raise UsageError(f"{root} 下没有 cases/ 或 carriers/ 目录 / {root} has no cases/ or carriers/ directory")
+    whole = reuse_verdict and not explicit and not changed_since and not overrides
+    if whole:
+        from ftzkb.rules import verdict
+
+        key, stored = verdict.recall(root)
+        if stored is not None:
+            return Report(stored[0], stored[1])
+        report = validate(root)
+        if key is not None:
+            verdict.remember(root, key, report.diagnostics, report.files_checked)
+        return report
     result = load_corpus(root, extra_files=explicit)
+    if overrides:
+        _overlay(result, root, overrides)
     diagnostics = result.diagnostics + list(run_rules(result.corpus))
     selected = None
     if explicit:
@@ -51,7 +80,66 @@ def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None =
     if selected is not None:
         diagnostics = [d for d in diagnostics if d.file in selected]
     checked = len(selected) if selected is not None else len(result.files)
-    return Report(sorted(set(diagnostics)), checked)
+    return Report(mark_fixable(sorted(set(diagnostics)), result.corpus, overrides or {}), checked, result.corpus)
+
+
+def _overlay(result: LoadResult, root: Path, overrides: Mapping[Path, str]) -> None:
+    """Replace the loaded records and problems of the overridden files by those of their new texts."""
+    corpus = result.corpus
+    for path, text in overrides.items():
+        shown = display_path(path, root)
+        result.diagnostics = [d for d in result.diagnostics if d.file != shown]
+        here = Path(path).resolve()
+        for table in (corpus.cases, corpus.carriers):
+            for record_id in [k for k, r in table.items() if r.path.resolve() == here]:
+                del table[record_id]
+        try:
+            loaded = load_yaml_text(text)
+        except YamlLoadError as exc:
+            result.diagnostics.append(Diagnostic(shown, exc.line, exc.col, ERROR, exc.rule, exc.zh, exc.en))
+            continue
+        record, problems = record_from_loaded(loaded, Path(path), shown)
+        result.diagnostics.extend(problems)
+        if isinstance(record, Case):
+            corpus.cases.setdefault(record.id, record)
+        elif isinstance(record, Carrier):
+            corpus.carriers.setdefault(record.id, record)
+
+
+def mark_fixable(diagnostics: list[Diagnostic], corpus: Corpus, overrides: Mapping[Path, str]) -> list[Diagnostic]:
+    """The diagnostics, those a fixer can repair marked `fixable` (each file read once, only if needed)."""
+    from ftzkb.rules import rule_by_id
+    from ftzkb.rules.fixing import fix_for
+
+    targets: dict[str, FixTarget | None] = {}
+    marked = []
+    for diagnostic in diagnostics:
+        found = rule_by_id(diagnostic.rule)
+        if found is None or found.fixer is None:
+            marked.append(diagnostic)
+            continue
+        if diagnostic.file not in targets:
+            targets[diagnostic.file] = fix_target(corpus, diagnostic.file, overrides)
+        target = targets[diagnostic.file]
+        fixable = target is not None and fix_for(target, diagnostic) is not None
+        marked.append(replace(diagnostic, fixable=True) if fixable else diagnostic)
+    return marked
+
+
+def fix_target(corpus: Corpus, shown: str, overrides: Mapping[Path, str]) -> FixTarget | None:
+    """A file as its fixers see it (its text as overridden, or as on disk), or None if unreadable."""
+    from ftzkb.load.loader import kind_of
+    from ftzkb.rules.fixing import FixTarget
+
+    path = Path(shown) if Path(shown).is_absolute() else corpus.root / shown
+    by_path = {Path(p).resolve(): text for p, text in overrides.items()}
+    text = by_path.get(path.resolve())
+    if text is None:
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    return FixTarget(path, text, kind_of(path), corpus)
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

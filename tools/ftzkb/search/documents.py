@@ -21,17 +21,20 @@ CASE, CARRIER = "case", "carrier"
 # Searchable text fields and their weight in the ranking (BM25F field boosts).
 TEXT_FIELDS: dict[str, float] = {
     "title": 5.0, "tags": 3.0, "summary": 2.0, "title_en": 2.0, "problem": 1.0, "measures": 1.0,
-    "outcomes": 1.0, "note": 0.7,
+    "outcomes": 1.0, "note": 0.7, "sources": 0.3,
 }
+# Fields that only say where a case is documented (source titles and publishers, recognition
+# documents and issuers): a hit found only there is marked as such and ranked below the others.
+SOURCE_FIELDS = ("sources",)
 SHORT_FIELDS = ("title", "tags")
 LATIN_ONLY_FIELDS = ("title_en",)  # not searched for Han words  # fields that also index the last character of each run
 PINYIN_FIELDS: dict[str, float] = {"pinyin": 3.0, "initials": 3.0}
 # Stored text a snippet may come from, in order of preference.
-SNIPPET_FIELDS = ("summary", "measures", "outcomes", "problem", "tags", "note")
+SNIPPET_FIELDS = ("summary", "measures", "outcomes", "problem", "tags", "note", "sources")
 
 
 def schema() -> Schema:
-    fields: dict[str, Any] = {name: BigramText(boost, stored=name != "note", tails=name in SHORT_FIELDS)
+    fields: dict[str, Any] = {name: BigramText(boost, stored=True, tails=name in SHORT_FIELDS)
                               for name, boost in TEXT_FIELDS.items()}
     fields |= {name: token_field(boost) for name, boost in PINYIN_FIELDS.items()}
     return Schema(
@@ -51,14 +54,14 @@ def case_document(case: Case, corpus: Corpus, path: str) -> dict[str, Any]:
     start = case.start
     full, initials = pinyin_tokens([case.title], case.tags)
     notes = [corpus.carrier_name(case.origin_carrier), origin.name if origin else None, case.origin_unit,
-             case.note, case.preconditions_note, case.lifecycle_note,
-             *(r.document for r in case.recognitions), *(r.issuer for r in case.recognitions),
-             *(s.title for s in case.sources)]
+             case.note, case.preconditions_note, case.lifecycle_note]
+    sources = [*(r.document for r in case.recognitions), *(r.issuer for r in case.recognitions),
+               *(text for s in case.sources for text in (s.title, s.publisher, s.document))]
     document = {
         "key": doc_key(CASE, case.id), "kind": CASE, "id": case.id, "path": path,
         "title": case.title, "title_en": case.title_en or "", "tags": "\n".join(case.tags),
         "summary": case.summary, "problem": _text(case.problem), "measures": _text(case.measures),
-        "outcomes": _text(case.outcomes), "note": _join(notes),
+        "outcomes": _text(case.outcomes), "note": _join(notes), "sources": _join(sources),
         "pinyin": " ".join(full), "initials": " ".join(initials), "title_syllables": aligned_syllables(case.title),
         "origin": case.origin_carrier, "origin_name": corpus.carrier_name(case.origin_carrier),
         "carrier_type": ",".join(origin.types) if origin else "", "suits": ",".join(case.suited_carrier_types),
@@ -77,8 +80,8 @@ def carrier_document(carrier: Carrier, path: str) -> dict[str, Any]:
         "key": doc_key(CARRIER, carrier.id), "kind": CARRIER, "id": carrier.id, "path": path,
         "title": carrier.name, "title_en": carrier.name_en or "", "tags": carrier.short_name or "",
         "summary": _text(carrier.note),
-        "note": _join([carrier.city, carrier.province, *figures, *(event for _, event in carrier.dates),
-                       *(s.title for s in carrier.sources)]),
+        "note": _join([carrier.city, carrier.province, *figures, *(event for _, event in carrier.dates)]),
+        "sources": _join([text for s in carrier.sources for text in (s.title, s.publisher, s.document)]),
         "pinyin": " ".join(full), "initials": " ".join(initials),
         "title_syllables": aligned_syllables(carrier.name), "carrier_type": ",".join(carrier.types),
     }

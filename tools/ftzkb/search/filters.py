@@ -8,8 +8,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from ftzkb.vocab import vocab
-
 KINDS = ("case", "carrier")
 
 
@@ -71,40 +69,27 @@ def make_filters(*, origin: Iterable[str] = (), category: Iterable[str] = (), ca
 
 
 def resolve_vocabulary(vocabulary: str, given: str) -> str:
-    """A vocabulary value from its value or its zh/en label (信用承诺 → no; 金融开放创新 → finance)."""
-    words = vocab(vocabulary)
-    wanted = given.strip().lower()
-    for value in words.values:
-        labels = words.labels.get(value, {})
-        if wanted in (value.lower(), labels.get("zh", "").lower(), labels.get("en", "").lower()):
-            return value
-    if vocabulary == "recognition_level":
-        batch = re.fullmatch(r"(.+)-([0-9]{1,2})", wanted)
-        if batch and batch.group(1) in words.values:
-            return f"{batch.group(1)}-{int(batch.group(2))}"
-    choices = {value: [words.labels.get(value, {}).get("zh", ""), words.labels.get(value, {}).get("en", "")]
-               for value in words.values}
-    raise FilterError(*_unknown(given, words.title_zh, vocabulary, choices))
+    """A vocabulary value from its value, its zh/en label or an unambiguous prefix (金融 → finance);
+    `recognition_level` also takes batches (provincial-replication-1, 全省复制推广第1批)."""
+    from ftzkb.resolve import Unresolved, recognitions
+    from ftzkb.resolve import vocabulary as vocabulary_resolver
+
+    resolver = recognitions(None) if vocabulary == "recognition_level" else vocabulary_resolver(vocabulary)
+    try:
+        return resolver.resolve(given)
+    except Unresolved as exc:
+        raise FilterError(exc.zh, exc.en) from None
 
 
 def resolve_carrier(given: str, carriers: Mapping[str, Iterable[str]]) -> list[str]:
-    """Carrier ids for an id or a name (full or short); `carriers` maps id -> names."""
-    if given in carriers:
-        return [given]
-    named = [cid for cid, names in carriers.items() if given in names]
-    named = named or [cid for cid, names in carriers.items() if len(given) >= 2 and any(given in n for n in names)]
-    if named:
-        return named
-    raise FilterError(*_unknown(given, "载体", "carrier", carriers))
+    """The carrier id for an id, a name (full, short or English) or an unambiguous prefix of one;
+    `carriers` maps id -> names."""
+    from ftzkb.resolve import CARRIER, Resolver, Unresolved
 
-
-def _unknown(given: str, what_zh: str, what_en: str, choices: Mapping[str, Iterable[str]]) -> tuple[str, str]:
-    from ftzkb.suggest import hint_among
-
-    hint_zh, hint_en = hint_among(given, choices)
-    listing = ", ".join(list(choices)[:12]) + (" …" if len(choices) > 12 else "")
-    return (f"未知的{what_zh}“{given}”{hint_zh or f'；可选：{listing}'}",
-            f"unknown {what_en} '{given}'{hint_en or f'; choose from: {listing}'}")
+    try:
+        return [Resolver(CARRIER, {cid: tuple(names) for cid, names in carriers.items()}).resolve(given)]
+    except Unresolved as exc:
+        raise FilterError(exc.zh, exc.en) from None
 
 
 def parse_years(text: str) -> tuple[int | None, int | None]:

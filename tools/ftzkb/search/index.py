@@ -382,11 +382,11 @@ def _update(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexRe
 def _writer(ix, documents: int):
     """One writer process, or (for many documents on several cores) whoosh's parallel writer, each
     process writing its own segment."""
-    from ftzkb.load.loader import _worker_count
+    from ftzkb.load.loader import worker_count
     from ftzkb.search.analyzer import QuickCodec
 
     options = {"limitmb": 1024, "compound": False, "codec": QuickCodec()}
-    workers = _worker_count(documents)
+    workers = worker_count(documents)
     if workers > 1:
         return ix.writer(procs=workers, multisegment=True, **options)
     writer = ix.writer(**options)

@@ -25,13 +25,13 @@ from pathlib import Path
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Prefix, Query
 from whoosh.query import Term as WTerm
 
-from ftzkb.search.documents import LATIN_ONLY_FIELDS, PINYIN_FIELDS, SNIPPET_FIELDS, TEXT_FIELDS
+from ftzkb.search.documents import LATIN_ONLY_FIELDS, PINYIN_FIELDS, SNIPPET_FIELDS, SOURCE_FIELDS, TEXT_FIELDS
 from ftzkb.search.filters import Filters
 from ftzkb.search.snippets import Snippet, best_snippet, needles, spans_in
 from ftzkb.textunits import bigrams, fold, runs
 
 MAX_QUERY_CHARS = 200
-CANDIDATES = 20  # hits re-ranked and checked for exact phrases, per search
+CANDIDATES = 30  # hits re-ranked and checked for whole words and exact phrases, per search
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "title_en"), "标题": ("title", "title_en"), "题目": ("title", "title_en"),
     "名称": ("title", "title_en"), "summary": ("summary",), "摘要": ("summary",), "概要": ("summary",),
@@ -39,6 +39,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "举措": ("measures",), "措施": ("measures",), "outcomes": ("outcomes",), "成效": ("outcomes",),
     "效果": ("outcomes",), "tags": ("tags",), "tag": ("tags",), "标签": ("tags",), "note": ("note",),
     "备注": ("note",), "place": ("note",), "地点": ("note",), "地区": ("note",),
+    "sources": ("sources",), "source": ("sources",), "来源": ("sources",), "出处": ("sources",),
 }
 OR_WORDS = {"OR", "|", "||", "或"}
 AND_WORDS = {"AND", "&", "&&", "+"}
@@ -102,7 +103,10 @@ class Hit:
     snippet: str = ""
     snippet_field: str = ""
     snippet_spans: list[tuple[int, int]] = field(default_factory=list)
-    partial: bool = False
+    partial: bool = False  # holds only some of the words, or only parts of one
+    missing: list[str] = field(default_factory=list)  # query words it does not hold whole
+    matched_in: list[str] = field(default_factory=list)  # fields holding a whole query word
+    only_in_sources: bool = False  # the words occur only in its sources' titles and publishers
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -113,7 +117,8 @@ class SearchResult:
     hits: list[Hit]
     total: int  # hits found; with `complete` False, at least this many
     complete: bool = True
-    partial: bool = False
+    partial: bool = False  # no hit holds every word
+    full: int = 0  # hits (among those ranked) that hold every word whole
     notices: list[Notice] = field(default_factory=list)
     index: object = None  # the IndexReport of the freshness check
 
@@ -325,8 +330,8 @@ def indexed_carriers(root: Path) -> dict[str, list[str]]:
 
     ensure_index(root)
     def read(searcher) -> dict[str, list[str]]:
-        return {doc["id"]: [doc.get("title", ""), *(doc.get("tags") or "").split("\n")]
-                for doc in searcher.documents(kind="carrier")}
+        return {doc["id"]: [n for n in (*(doc.get("tags") or "").split("\n"), doc.get("title"), doc.get("title_en"))
+                            if n] for doc in searcher.documents(kind="carrier")}
 
     return with_searcher(root, read)
 
@@ -343,10 +348,10 @@ def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> Sear
     reader = searcher.reader()
     candidates = max(CANDIDATES, limit) if parsed.groups else None  # filters alone: all, to sort by title
     results = searcher.search(strict_query(parsed, reader), limit=candidates, filter=only)
-    partial = False
+    strict = True
     if results.is_empty() and parsed.groups and (loose := loose_query(parsed, reader)) is not None:
         results = searcher.search(loose, limit=candidates, filter=only)
-        partial = not results.is_empty()
+        strict = False
     phrases = [t for t in parsed.positive_terms if t.phrase]
     wanted = needles(t.text for t in parsed.positive_terms)
     ranked = []
@@ -354,19 +359,82 @@ def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> Sear
         stored = hit.fields()
         if phrases and not all(_has_phrase(stored, t) for t in phrases):
             continue
-        ranked.append((hit.score * (1 + _exact_bonus(stored, parsed)), stored))
-    if parsed.groups:
-        ranked.sort(key=lambda pair: -pair[0])
+        ranked.append((hit.score * (1 + _exact_bonus(stored, parsed)), stored, judge(stored, parsed, strict)))
+    if parsed.groups:  # whole words first, then hits found only in sources, then partial ones
+        ranked.sort(key=lambda item: (item[2].rank, -item[0]))
     else:  # filters alone rank nothing: list by title, in pinyin order
         from ftzkb.collate import pinyin_key
 
-        ranked.sort(key=lambda pair: pinyin_key(_LEADING_MARKS.sub("", pair[1].get("title", ""))))
+        ranked.sort(key=lambda item: pinyin_key(_LEADING_MARKS.sub("", item[1].get("title", ""))))
     # else more matched than were ranked (counting them all would cost a second pass)
     complete = candidates is None or results.scored_length() < candidates
-    hits = [_hit(stored, score, wanted, parsed, partial) for score, stored in ranked[:limit]]
-    notices = [("没有完全匹配的结果；以下结果只包含部分检索词", "nothing matches every word; these hits match some")
-               ] if partial else []
-    return SearchResult(hits, len(ranked), complete, partial, notices)
+    hits = [_hit(stored, score, wanted, parsed, verdict) for score, stored, verdict in ranked[:limit]]
+    full = sum(1 for *_, verdict in ranked if not verdict.partial)
+    partial = bool(ranked) and not full and bool(parsed.groups)
+    notices = [("没有完全匹配的结果；以下结果只包含部分检索词或词的一部分",
+                "nothing holds every word whole; these hits hold some words or parts of them")] if partial else []
+    return SearchResult(hits, len(ranked), complete=complete, partial=partial, notices=notices, full=full)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a hit holds of the query: the words it lacks (held only in part, or not at all), the
+    fields holding the words it has."""
+
+    missing: tuple[str, ...]
+    fields: frozenset[str]
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def only_in_sources(self) -> bool:
+        return bool(self.fields) and self.fields <= set(SOURCE_FIELDS)
+
+    @property
+    def rank(self) -> int:
+        return 2 if self.partial else (1 if self.only_in_sources else 0)
+
+
+def judge(stored: dict, parsed: ParsedQuery, strict: bool = True) -> Verdict:
+    """A Han word counts only where a field holds it contiguously (跨境电商 is not in 跨境投资 …
+    电商, though their bigrams are); a Latin word where it is a whole word — or, for a hit of the
+    strict query, in the pinyin fields the index alone holds. One term of each OR group must count."""
+    missing, where = [], set()
+    for group in parsed.groups:
+        found = [fields for term in group if (fields := _term_fields(stored, term, strict)) is not None]
+        if not found:
+            missing.append(" OR ".join(term.text for term in group))
+        for fields in found:
+            where |= fields
+    return Verdict(tuple(missing), frozenset(where))
+
+
+def _term_fields(stored: dict, term: Term, strict: bool) -> set[str] | None:
+    """The fields holding each run of the term (None when one run is held nowhere)."""
+    where: set[str] = set()
+    texts = {f: fold(stored.get(f) or "") for f in _fields_of(term, han=False)}
+    for run in runs(term.text):
+        holding = {f for f, text in texts.items() if text and _holds(text, run.text, run.han)}
+        if not holding and not run.han and (strict or _in_title_pinyin(stored, run.text)):
+            holding = {"pinyin"}
+        if not holding:
+            return None
+        where |= holding
+    return where
+
+
+def _holds(text: str, word: str, han: bool) -> bool:
+    if han:
+        return word in text
+    return bool(spans_in(text, [word]))
+
+
+def _in_title_pinyin(stored: dict, word: str) -> bool:
+    from ftzkb.search.pinyin import pinyin_spans
+
+    return word.isalpha() and bool(pinyin_spans(word, stored.get("title_syllables", "")))
 
 
 def _has_phrase(stored: dict, term: Term) -> bool:
@@ -385,7 +453,7 @@ def _exact_bonus(stored: dict, parsed: ParsedQuery) -> float:
     return bonus
 
 
-def _hit(stored: dict, score: float, wanted: list[str], parsed: ParsedQuery, partial: bool) -> Hit:
+def _hit(stored: dict, score: float, wanted: list[str], parsed: ParsedQuery, verdict: Verdict) -> Hit:
     title = stored.get("title", "")
     snippet = best_snippet(stored, wanted, SNIPPET_FIELDS) or Snippet("", "", ())
     return Hit(
@@ -394,7 +462,8 @@ def _hit(stored: dict, score: float, wanted: list[str], parsed: ParsedQuery, par
         categories=_split(stored.get("category")), recognitions=_split(stored.get("recognition")),
         status=stored.get("status"), started=stored.get("started"),
         title_spans=_title_spans(title, stored.get("title_syllables", ""), wanted, parsed),
-        snippet=snippet.text, snippet_field=snippet.field, snippet_spans=list(snippet.spans), partial=partial)
+        snippet=snippet.text, snippet_field=snippet.field, snippet_spans=list(snippet.spans), partial=verdict.partial,
+        missing=list(verdict.missing), matched_in=sorted(verdict.fields), only_in_sources=verdict.only_in_sources)
 
 
 def _title_spans(title: str, syllables: str, wanted: list[str], parsed: ParsedQuery) -> list[tuple[int, int]]:

@@ -19,10 +19,11 @@ from ftzkb.diagnostics import ERROR, Diagnostic
 from ftzkb.load.audience import AUDIENCES
 from ftzkb.load.loader import load_corpus
 from ftzkb.load.model import PUBLIC
+from ftzkb.load.version import DataVersion, data_version
 from ftzkb.paths import default_corpus_root
 from ftzkb.site.context import Site
 from ftzkb.site.render import ALL_PRODUCERS, FILE_PRODUCERS, RECORD_PRODUCERS, SITE_PRODUCERS, make_site, produce
-from ftzkb.site.version import DataVersion, case_history, data_version
+from ftzkb.site.version import case_history
 
 AUDIENCE_ENV = "FTZKB_AUDIENCE"
 

@@ -1,6 +1,6 @@
 """Time several `ftzkb` invocations inside one process (warm: imports and caches already loaded).
 
-    python -m ftzkb.bench.inproc '[["search", "多式联运", "--root", "DIR"], ...]'
+    python -m ftzkb.inproc '[["search", "多式联运", "--root", "DIR"], ...]'
 
 prints a JSON list of {"seconds", "code"}, one per invocation, in order.
 """
@@ -13,7 +13,7 @@ import json
 import sys
 import time
 
-from ..cli import main
+from ftzkb.cli import main
 
 
 def time_invocations(invocations: list[list[str]]) -> list[dict]:
