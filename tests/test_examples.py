@@ -179,6 +179,22 @@ def _files_the_examples_name(root: Path) -> None:
     draft.parent.mkdir(parents=True, exist_ok=True)
     draft.write_text(json.dumps({"format": 1, "answers": answers, "problems": []}, ensure_ascii=False), "utf-8")
     write_new_case(root, new_case(answers))
+    _ledgers(root)
+
+
+def _ledgers(root: Path) -> None:
+    """ledgers/ as `ftzkb ledger export` writes it, for the import examples."""
+    import datetime as dt
+
+    from ftzkb.export.ledger import write_ledger
+    from ftzkb.load.loader import load_corpus
+    from ftzkb.load.version import DataVersion
+
+    corpus = load_corpus(root).corpus
+    version = DataVersion("unknown", dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
+    (root / "ledgers").mkdir()
+    for carrier_id in ("kunshan-etdz", "suzhou-area"):
+        write_ledger(corpus, corpus.carriers[carrier_id], version, root / "ledgers", "xlsx", "省自贸办", "2026-11-30")
 
 
 def _history(root: Path) -> None:

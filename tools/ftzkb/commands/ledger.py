@@ -15,6 +15,7 @@ from ftzkb.i18n import pick
 EXPORT_EPILOG = """\b
 示例 / Examples:
   ftzkb ledger export kunshan-etdz -o ledgers/         一个载体的台账
+  ftzkb ledger export 昆山经开区 苏州片区 -o ledgers/     载体也可写名称或简称
   ftzkb ledger export --all -o ledgers/                全部载体，每个载体一个工作簿
   ftzkb ledger export --batch provincial-replication-1 -o ledgers/
   ftzkb ledger export kunshan-etdz --format csv -o ledgers/
@@ -22,8 +23,8 @@ EXPORT_EPILOG = """\b
 IMPORT_EPILOG = """\b
 示例 / Examples:
   ftzkb ledger import ledgers/ --dry-run               先看将要改什么
-  ftzkb ledger import ledgers/ 台账-昆山经开区.xlsx     导入（全部成功才写入）
-  ftzkb ledger import ledgers/ --format json
+  ftzkb ledger import ledgers/                         导入（全部无误才写入）
+  ftzkb ledger import ledgers/台账-昆山经开区-kunshan-etdz.xlsx --format json
 """
 
 
@@ -43,12 +44,13 @@ def command() -> None:
               show_default=True, help="输出目录 / output directory")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
               help="文件格式 / file format")
-@click.option("--return-to", default="省自贸办", show_default=True, help="填好后交回给谁 / whom it goes back to")
+@click.option("--return-to", default=None,
+              help="填好后交回给谁（默认：省自贸办） / whom it goes back to (default: the provincial FTZ office)")
 @click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True,
               help="public：只含公开记录（可发给载体）；internal：含内部记录 / public records only, or internal too")
 @root_option
 def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | None, out: Path, fmt: str,
-                   return_to: str, audience: str, root: Path | None) -> None:
+                   return_to: str | None, audience: str, root: Path | None) -> None:
     """为一个、几个或全部载体导出复制推广台账（每个载体一个工作簿）。
 
     Export the replication ledger of one, several or all carriers (a workbook each).
@@ -57,6 +59,7 @@ def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | N
     from ftzkb.fsio import FileRefused
     from ftzkb.load.version import data_version
 
+    return_to = return_to or "省自贸办"
     corpus = load_for_query(root)
     wanted = _carriers(corpus, carriers, everyone, batch_key)
     if not out.exists():
@@ -79,7 +82,7 @@ def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | N
 
 
 def _carriers(corpus, carriers: tuple[str, ...], everyone: bool, batch_key: str | None) -> list[str]:
-    from ftzkb.commands.common import require_carrier
+    from ftzkb.commands.common import resolve_carrier
     from ftzkb.replication import batch_targets, find_batch
 
     if everyone:
@@ -92,9 +95,7 @@ def _carriers(corpus, carriers: tuple[str, ...], everyone: bool, batch_key: str 
         return batch_targets(corpus, info)
     if not carriers:
         fail("请给出载体 id，或用 --all、--batch", "give carrier ids, or --all or --batch", code=2)
-    for carrier_id in carriers:
-        require_carrier(corpus, carrier_id)
-    return list(dict.fromkeys(carriers))
+    return list(dict.fromkeys(resolve_carrier(corpus, text) for text in carriers))  # ids, names or short names
 
 
 @command.command(name="import", epilog=IMPORT_EPILOG)
