@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..i18n import pick
-from ..replication.coverage import DATE_KINDS, FACT_KINDS, Coverage, coverage
-from ..vocab import label
 from .common import echo_json, format_option, load_for_query, root_option
+
+if TYPE_CHECKING:
+    from ..replication.coverage import Coverage
 
 
 @click.command(epilog="""\b
@@ -21,6 +24,8 @@ def command(fmt: str, root) -> None:
     Coverage: how many cases, carriers and adoption records; how many facts are verified; how many
     dates are unknown; what the corpus holds against the totals sources report.
     """
+    from ..replication.coverage import coverage  # not at import: `ftzkb coverage --help` stays light
+
     found = coverage(load_for_query(root))
     if fmt == "json":
         echo_json(found.as_dict())
@@ -29,6 +34,9 @@ def command(fmt: str, root) -> None:
 
 
 def coverage_lines(c: Coverage) -> list[str]:
+    from ..replication.coverage import DATE_KINDS, FACT_KINDS
+    from ..vocab import label
+
     lines = [pick(f"案例 {c.cases}，载体 {c.carriers}，复制推广记录 {c.adoption_records}"
                   f"（已复制 {c.current_adopted}），有逐案记录的载体 {c.carriers_with_records}；"
                   f"载体层面的流向：报告 {c.flows['reported']}，计划 {c.flows['planned']}",
