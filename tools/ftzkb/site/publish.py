@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftzkb.fsio import create_exclusive
+from ftzkb.load.version import data_version
 from ftzkb.site.generate import is_synthetic
-from ftzkb.site.version import data_version
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ftzkb-site-manifest/1"

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..load.version import data_version
 from .mkdocs_build import DEFAULT_OUT, BuildFailed, BuildReport, export_plain_mkdocs
-from .version import data_version
 
 ENGINES = ("mkdocs", "zensical")
 
