@@ -103,13 +103,8 @@ def atomic_replace(path: Path, data: bytes, mode: int | None = None) -> None:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    tmp_name = _temporary_copy(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -117,16 +112,26 @@ def atomic_replace(path: Path, data: bytes, mode: int | None = None) -> None:
     fsync_directory(path.parent)
 
 
-def create_exclusive(path: Path, data: bytes) -> None:
-    """Write a new file under a name that must be free (the link fails if anything took it)."""
-    path = Path(path)
+def _temporary_copy(path: Path, data: bytes, mode: int) -> str:
+    """`data` in a fsynced `.NAME.*.tmp` beside `path`, with `mode`; removed again if that fails."""
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp made it private; a new data file is not
+        os.chmod(tmp_name, mode)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return tmp_name
+
+
+def create_exclusive(path: Path, data: bytes) -> None:
+    """Write a new file under a name that must be free (the link fails if anything took it)."""
+    path = Path(path)
+    tmp_name = _temporary_copy(path, data, 0o666 & ~_umask())  # mkstemp makes it private; a data file is not
+    try:
         os.link(tmp_name, path)
     except FileExistsError:
         raise FileRefused(f"{path} 已存在，未覆盖", f"{path} already exists; not overwritten") from None

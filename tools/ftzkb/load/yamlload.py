@@ -410,8 +410,22 @@ _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
 _NODE_STARTS = (_SCALAR, _SEQUENCE_START, _MAPPING_START)
 
 
-class _Open:
-    """A collection `_scan_marks` is inside: a mapping (with its key, until that key's value is
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their line breaks, split where libyaml counts a new line."""
+    lines, start = [], 0
+    for match in LINE_BREAK.finditer(text):
+        lines.append(text[start:match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+class OpenCollection:
+    """A collection an event scan is inside: a mapping (with its key, until that key's value is
     read) or a sequence (with the index of its next item)."""
 
     __slots__ = ("index", "key", "mapping", "path")
@@ -428,7 +442,7 @@ def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
     the text does not parse after all: the careful builder will say where."""
     values: dict[Path_, Position] = {}
     keys: dict[Path_, Position] = {}
-    containers: list[_Open] = []
+    containers: list[OpenCollection] = []
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             kind = type(event)
@@ -455,7 +469,7 @@ def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
             if path == wanted:
                 return (values, keys), True
             if kind is not _SCALAR:
-                containers.append(_Open(path, kind is _MAPPING_START))
+                containers.append(OpenCollection(path, kind is _MAPPING_START))
     except yaml.YAMLError:
         return None
     return (values, keys), False

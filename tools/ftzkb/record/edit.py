@@ -17,17 +17,15 @@ from __future__ import annotations
 import bisect
 import copy
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ftzkb.load import schema
 from ftzkb.load.layout import child_schema, ordered_keys, render_entry, render_item
-from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_text_shared
+from ftzkb.load.yamlload import LINE_BREAK, LoadedYaml, YamlLoadError, load_yaml_text_shared, split_lines
 
 # The line breaks libyaml counts (its line numbers are what the marks give).
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _SPACE = " \t\r\n\x85\u2028\u2029"
 
 
@@ -39,17 +37,6 @@ class EditError(Exception):
 
 class _CannotSplice(Exception):
     """This strategy does not fit the file's layout; the next one is tried."""
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their line breaks, split where libyaml counts a new line."""
-    lines, start = [], 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(text[start:match.end()])
-        start = match.end()
-    if start < len(text):
-        lines.append(text[start:])
-    return lines
 
 
 @dataclass(frozen=True)
@@ -267,7 +254,7 @@ def _splice_list(layout: _Layout, key: str, index: int | None, item: dict | list
         return layout.apply([_Op(start, end, render_entry(key, items, list_schema, layout.key_col((key,))))])
     at, indent = _insertion_point(layout, key)
     lines = render_entry(key, items, list_schema, indent)
-    if at == len(layout.lines) and layout.lines and not _LINE_BREAK.search(layout.lines[-1][-1:]):
+    if at == len(layout.lines) and layout.lines and not LINE_BREAK.search(layout.lines[-1][-1:]):
         layout.lines[-1] += layout.newline
     return layout.apply([_Op(at, at, lines)])
 

@@ -15,7 +15,6 @@ Every result is read back: value fixes must give exactly the data intended, or t
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,14 +23,13 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ftzkb.diagnostics import Diagnostic
-from ftzkb.load.yamlload import LoadedYaml, Path_, YamlLoadError, load_yaml_text
+from ftzkb.load.yamlload import LoadedYaml, OpenCollection, Path_, YamlLoadError, load_yaml_text, split_lines
 
 if TYPE_CHECKING:
     from ftzkb.load.model import Corpus
     from ftzkb.load.schema import SchemaProblem
 
 # The line breaks libyaml counts (its line and column numbers are what diagnostics give).
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -110,17 +108,6 @@ class FixTarget:
 
     def lines(self) -> list[str]:
         return split_lines(self.text)
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their line breaks, split where libyaml counts a new line."""
-    lines, start = [], 0
-    for match in _LINE_BREAK.finditer(text):
-        lines.append(text[start:match.end()])
-        start = match.end()
-    if start < len(text):
-        lines.append(text[start:])
-    return lines
 
 
 def fix_for(target: FixTarget, diagnostic: Diagnostic) -> Fix | None:
@@ -213,22 +200,10 @@ _SCALAR, _SEQ_START, _MAP_START = yaml.ScalarEvent, yaml.SequenceStartEvent, yam
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-class _Open:
-    """A collection `_scalar_spans` is inside: a mapping (with its key, until that key's value is
-    read) or a sequence (with the index of its next item)."""
-
-    __slots__ = ("index", "key", "mapping", "path")
-
-    def __init__(self, path: Path_, mapping: bool) -> None:
-        self.path, self.mapping = path, mapping
-        self.key: str | None = None
-        self.index = 0
-
-
 def _scalar_spans(text: str) -> dict[Path_, tuple[int, int, str]]:
     """path -> (start, end, style) of every scalar value, as character offsets into the text."""
     spans: dict[Path_, tuple[int, int, str]] = {}
-    containers: list[_Open] = []
+    containers: list[OpenCollection] = []
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, _ENDS):
             containers.pop()
@@ -253,7 +228,7 @@ def _scalar_spans(text: str) -> dict[Path_, tuple[int, int, str]]:
             assert start is not None and end is not None  # the parser marks every event it emits
             spans[path] = (start.index, end.index, event.style or "")
         else:
-            containers.append(_Open(path, isinstance(event, _MAP_START)))
+            containers.append(OpenCollection(path, isinstance(event, _MAP_START)))
     return spans
 
 

@@ -6,10 +6,17 @@ space or by no space at all (`title:测试`). They use the loader's own line che
 from __future__ import annotations
 
 from ftzkb.diagnostics import Diagnostic
-from ftzkb.load.yamlload import BAD_INDENT, FULLWIDTH_COLON_KEY, KEY_COLON_NO_SPACE, YamlLoadError, load_yaml_text
+from ftzkb.load.yamlload import (
+    BAD_INDENT,
+    FULLWIDTH_COLON_KEY,
+    KEY_COLON_NO_SPACE,
+    YamlLoadError,
+    load_yaml_text,
+    split_lines,
+)
 
 from . import fixes
-from .fixing import Fix, FixTarget, Rewrite, TextFix, split_lines
+from .fixing import Fix, FixTarget, Rewrite, TextFix
 
 _FULLWIDTH_SPACE = "\u3000"
 
