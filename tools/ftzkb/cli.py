@@ -134,10 +134,10 @@ def _answer_gettext() -> None:
     def translated(domain: str, message: str) -> str:
         return click_gettext(message) if domain == default_domain else dgettext(domain, message)
 
-    def translated_plural(domain: str, singular: str, plural: str, count: int) -> str:
+    def translated_plural(domain: str, msgid1: str, msgid2: str, n: int) -> str:  # the stdlib's parameter names
         if domain == default_domain:
-            return click_ngettext(singular, plural, count)
-        return dngettext(domain, singular, plural, count)
+            return click_ngettext(msgid1, msgid2, n)
+        return dngettext(domain, msgid1, msgid2, n)
 
     gettext.dgettext, gettext.dngettext = translated, translated_plural
 
@@ -146,7 +146,7 @@ def _one_language_help() -> None:
     """Each option's `中文 / English` help shows in the language of the moment."""
     original = click.Option.get_help_record
 
-    def help_record(self: click.Option, ctx: click.Context):
+    def help_record(self: click.Option, ctx: click.Context) -> tuple[str, str] | None:
         kept = self.help
         self.help = one_language(kept) if kept else kept
         try:
@@ -161,19 +161,22 @@ def _chinese_usage() -> None:
     """`[选项]` in usage lines, and a Chinese full stop after a missing argument."""
     missing_message = click.MissingParameter.format_message
 
-    def missing(self) -> str:
+    def missing(self: click.MissingParameter) -> str:
         text = missing_message(self)
         return text.replace("'.", "'。", 1) if current_lang() == "zh" else text
 
     click.MissingParameter.format_message = missing  # type: ignore[method-assign]
     for cls in (click.Command, click.Group):
-        cls.collect_usage_pieces = _translated_pieces(cls.collect_usage_pieces)  # type: ignore[method-assign]
+        _translate_pieces(cls)
 
 
-def _translated_pieces(pieces):
+def _translate_pieces(cls: type[click.Command]) -> None:
+    pieces = cls.collect_usage_pieces
+
     def usage_pieces(self: click.Command, ctx: click.Context) -> list[str]:
         return [_USAGE_ZH.get(piece, piece) if current_lang() == "zh" else piece for piece in pieces(self, ctx)]
-    return usage_pieces
+
+    cls.collect_usage_pieces = usage_pieces  # type: ignore[method-assign]
 
 
 _USAGE_ZH = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}

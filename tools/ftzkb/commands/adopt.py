@@ -56,8 +56,10 @@ learned_from_case, evidence, note (the adoption export's columns, in Chinese or 
 @click.option("--dry-run", is_flag=True, help="只显示将要做的改动，不写入 / show the changes, write nothing")
 @format_option("text", "json")
 @root_option
-def command(case, carrier, status, date, until, mandate, mandated_by, learned_from, learned_from_case, evidence,
-            note, audience, from_sheet, correct, dry_run, fmt, root):
+def command(case: str | None, carrier: str | None, status: str | None, date: str | None, until: str | None,
+            mandate: str | None, mandated_by: str | None, learned_from: str | None, learned_from_case: str | None,
+            evidence: tuple[str, ...], note: str | None, audience: str | None, from_sheet: Path | None,
+            correct: bool, dry_run: bool, fmt: str, root: Path | None) -> None:
     """记录或更新一个载体对一个案例的复制（或从表格批量记录）。
 
     Record or update a carrier's adoption of a case (or many, from a sheet).

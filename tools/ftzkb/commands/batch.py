@@ -12,10 +12,14 @@ from ftzkb.i18n import pick
 from ftzkb.vocab import label
 
 if TYPE_CHECKING:  # loaded when the command runs, not for --help
-    from ftzkb.replication import BatchProgress
+    from pathlib import Path
+
+    from ftzkb.export import Column
+    from ftzkb.load.model import Corpus
+    from ftzkb.replication import BatchProgress, TargetProgress
 
 
-def progress_columns() -> list:
+def progress_columns() -> list[Column]:
     from ftzkb.export import Column
 
     return [Column("carrier_id", "载体 id", "carrier id"), Column("name", "载体", "carrier"),
@@ -39,7 +43,7 @@ national/provincial replication batches also every carrier in scope (provincial 
 @click.argument("key", required=False)
 @format_option("text", "json", "csv")
 @root_option
-def command(key, fmt, root):
+def command(key: str | None, fmt: str, root: Path | None) -> None:
     """复制推广批次的进度：每个目标载体复制了批次中的哪些案例、完成率；不带参数时列出批次。
 
     Progress of a replication batch per target carrier, with completion rates; without KEY, list the batches.
@@ -61,7 +65,7 @@ def command(key, fmt, root):
         click.echo(render_text(progress, rows))
 
 
-def _batch_key(corpus, text: str) -> str:
+def _batch_key(corpus: Corpus, text: str) -> str:
     """A batch by its key or name (全省复制推广第1批); a level alone is refused with its batches."""
     from ftzkb.replication import batches
     from ftzkb.resolve import recognitions
@@ -81,7 +85,7 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.0%}"
 
 
-def _row(target) -> dict:
+def _row(target: TargetProgress) -> dict:
     return {"carrier_id": target.carrier_id, "name": target.name, "adopted": len(target.adopted),
             "in_progress": len(target.in_progress), "expected": len(target.expected), "rate": _percent(target.rate),
             "missing": ", ".join(target.missing)}
@@ -101,7 +105,7 @@ def render_text(progress: BatchProgress, rows: list[dict]) -> str:
     return "\n".join(head) + "\n\n" + table
 
 
-def _list(corpus, fmt: str) -> None:
+def _list(corpus: Corpus, fmt: str) -> None:
     from ftzkb.export import Column, write_csv
     from ftzkb.replication import batches
 

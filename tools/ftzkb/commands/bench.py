@@ -58,7 +58,8 @@ Synthetic corpora are cached in OUT/corpora/; results go to OUT/results.json.
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=REPO_ROOT / "bench-out",
               show_default="bench-out/", help="输出目录 / output directory")
 @format_option("text", "json")
-def command(sizes, runs, slow_runs, baseline_runs, seed, skip, only, merge, out, fmt):
+def command(sizes: tuple[int, ...], runs: int, slow_runs: int, baseline_runs: int, seed: int,
+            skip: frozenset[str] | None, only: frozenset[str] | None, merge: bool, out: Path, fmt: str) -> None:
     """运行性能基准：在合成语料上测量各命令的耗时中位数与内存峰值，并与基线比较。
 
     Run the benchmarks: median time and peak memory of each command on synthetic corpora,

@@ -8,6 +8,8 @@ from ..i18n import pick
 from .common import echo_json, format_option, load_for_query, root_option
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..replication.coverage import Coverage
 
 
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 """)
 @format_option("text", "json")
 @root_option
-def command(fmt: str, root) -> None:
+def command(fmt: str, root: Path | None) -> None:
     """数据覆盖情况：有多少案例、载体和复制记录，多少事实已核实，多少日期不明，与来源公布的总数相比收录了多少。
 
     Coverage: how many cases, carriers and adoption records; how many facts are verified; how many

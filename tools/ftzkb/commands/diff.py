@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from ..i18n import current_lang, pick
 from .common import corpus_root, fail, format_option, root_option
+
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from pathlib import Path
+
+    from ftzkb.diff import AdoptionChange, CorpusDiff, RecordChange
+    from ftzkb.export import Column, Row
 
 FORMATS = ("text", "markdown", "json")  # ftzkb.diff.FORMATS (not imported here: `ftzkb diff --help` stays fast)
 _KINDS = {"added": ("新增", "added"), "changed": ("修改", "changed"), "removed": ("删除", "removed")}
@@ -30,7 +37,7 @@ _KINDS = {"added": ("新增", "added"), "changed": ("修改", "changed"), "remov
                    "changes)")
 @format_option(*FORMATS, "csv")
 @root_option
-def command(base, head, merge_base, fmt, root):
+def command(base: str, head: str | None, merge_base: bool, fmt: str, root: Path | None) -> None:
     """两个版本之间数据的变化：新增、修改（哪些字段）、删除的案例，按载体列出的复制推广记录。
 
     What changed in the data between two git revisions: cases added, changed (which fields) and removed;
@@ -52,7 +59,7 @@ def command(base, head, merge_base, fmt, root):
     sys.exit(1 if diff.head_unreadable else 0)
 
 
-def _columns() -> list:
+def _columns() -> list[Column]:
     from ftzkb.export import Column
 
     return [Column("what", "对象", "what"), Column("change", "变化", "change"), Column("case", "案例 id", "case id"),
@@ -61,11 +68,11 @@ def _columns() -> list:
             Column("status", "状态", "status")]
 
 
-def change_rows(diff) -> list[dict]:
+def change_rows(diff: CorpusDiff) -> list[Row]:
     """One row per changed case, carrier or adoption record, with ids and names."""
     from ftzkb.vocab import label
 
-    def fields(change) -> str:
+    def fields(change: RecordChange | AdoptionChange) -> str:
         return "、".join(pick(f.label_zh, f.label_en) for f in change.fields)
 
     rows = [{"what": pick("案例", "case"), "change": pick(*_KINDS[c.kind]), "case": c.id, "case_title": c.name,

@@ -31,7 +31,7 @@ class _Unformattable(Exception):
 @click.option("--check", is_flag=True, help="只检查，不改写 / check only, do not rewrite")
 @click.option("--drop-comments", is_flag=True, help="允许删除文件内部的注释 / allow dropping inner comments")
 @root_option
-def command(paths, check, drop_comments, root):
+def command(paths: tuple[Path, ...], check: bool, drop_comments: bool, root: Path | None) -> None:
     """把案例与载体文件改写为规范格式（键序、缩进、引号）。
 
     Rewrite case and carrier files in canonical layout. Files that do not parse or fail the
@@ -78,6 +78,8 @@ def _plan(files: list[Path], check: bool, drop_comments: bool) -> tuple[dict[Pat
     for path in files:
         try:
             text = read_current(path)
+            if text is None:
+                raise _Unformattable("找不到文件", "no such file")
             formatted = _formatted(path, text)
         except _Unformattable as exc:
             broken += 1
@@ -96,12 +98,10 @@ def _plan(files: list[Path], check: bool, drop_comments: bool) -> tuple[dict[Pat
     return changes, broken, unformatted
 
 
-def _formatted(path: Path, text: str | None) -> str:
+def _formatted(path: Path, text: str) -> str:
     """The canonical text of a file that parses and passes the schema; else _Unformattable says why."""
     from ftzkb.load import schema
 
-    if text is None:
-        raise _Unformattable("找不到文件", "no such file")
     try:
         data = load_yaml_text(text).data
     except YamlLoadError as exc:

@@ -12,10 +12,13 @@ from ..vocab import label
 from .common import echo_json, format_option, load_for_query, resolve_carrier, root_option
 
 if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from pathlib import Path
+
+    from ..export import Column
     from ..replication import Gap, GapReport
 
 
-def csv_columns() -> list:
+def csv_columns() -> list[Column]:
     from ftzkb.export import Column
 
     return [Column("rank", "序号", "rank"), Column("case_id", "案例 id", "case id"), Column("title", "标题", "title"),
@@ -40,7 +43,7 @@ types (none = every carrier), the case is active and was not originated here.
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="最多列出几条 / at most this many")
 @format_option("text", "json", "csv")
 @root_option
-def command(carrier, limit, fmt, root):
+def command(carrier: str, limit: int | None, fmt: str, root: Path | None) -> None:
     """列出本载体可以复制而尚未复制的案例，并给出可学习的最早复制者。
 
     The cases a carrier is eligible for and has not adopted, with the earliest adopters to learn from.

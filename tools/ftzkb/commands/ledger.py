@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.common import corpus_root, echo_json, fail, load_for_query, progress, root_option
 from ftzkb.i18n import pick
+
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from ftzkb.load.model import Corpus
+    from ftzkb.record.adopt import Planned
+    from ftzkb.record.bulk import Problem
+    from ftzkb.record.ledger import LedgerImport
 
 EXPORT_EPILOG = """\b
 示例 / Examples:
@@ -81,7 +89,7 @@ def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | N
                     f"exported {len(written)} ledgers (data version {version.label}) to {out}"), err=True)
 
 
-def _carriers(corpus, carriers: tuple[str, ...], everyone: bool, batch_key: str | None) -> list[str]:
+def _carriers(corpus: Corpus, carriers: tuple[str, ...], everyone: bool, batch_key: str | None) -> list[str]:
     from ftzkb.commands.common import resolve_carrier
     from ftzkb.replication import batch_targets, find_batch
 
@@ -124,9 +132,9 @@ def import_command(inputs: tuple[Path, ...], carrier: str | None, dry_run: bool,
         files, problems = read_ledgers(list(inputs), base, lambda: load_corpus(base).corpus, carrier)
     except SheetError as exc:
         fail(exc.zh, exc.en, code=2)
-    outcome = {}
+    outcome: dict[str, LedgerImport] = {}
 
-    def make_plans():
+    def make_plans() -> list[Planned]:
         outcome["import"] = plan_import(files, problems, base)
         found = outcome["import"].problems
         if found and not dry_run:
@@ -142,7 +150,7 @@ def import_command(inputs: tuple[Path, ...], carrier: str | None, dry_run: bool,
     _report(outcome["import"], written, dry_run, fmt)
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems: Iterable[Problem]) -> None:
     for problem in problems:
         click.echo(pick(f"{problem.place}: {problem.zh}", f"{problem.place}: {problem.en}"), err=True)
 
@@ -152,7 +160,7 @@ _ACTION_WORDS = {"added": ("新增记录", "new records"), "new-period": ("状�
                  "untouched": ("未改动的行", "untouched rows"), "conflicts": ("冲突", "conflicts")}
 
 
-def _report(result, written: int, dry_run: bool, fmt: str) -> None:
+def _report(result: LedgerImport, written: int, dry_run: bool, fmt: str) -> None:
     from ftzkb.commands.adopt import diff_text
 
     summary = result.summary()

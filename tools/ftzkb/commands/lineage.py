@@ -12,13 +12,16 @@ from ..vocab import label
 from .common import echo_json, format_option, load_for_query, resolve_case, root_option
 
 if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from pathlib import Path
+
+    from ..export import Column
     from ..replication import Lineage, LineageNode
 
 # the links of ftzkb.replication.lineage (ORIGIN, DIRECT, UNRECORDED), as the tree names them
 _LINKS = {"origin": ("首创", "origin"), "direct": ("直接", "direct"), "unrecorded": ("无复制记录", "no record")}
 
 
-def csv_columns() -> list:
+def csv_columns() -> list[Column]:
     from ftzkb.export import Column
 
     return [Column("depth", "层级", "depth"), Column("carrier_id", "载体 id", "carrier id"),
@@ -41,7 +44,7 @@ Records without learned_from hang under the origin, marked "(direct)".
 @click.argument("case")
 @format_option("text", "json", "csv")
 @root_option
-def command(case, fmt, root):
+def command(case: str, fmt: str, root: Path | None) -> None:
     """案例的复制推广树：从首创载体出发，沿学习借鉴链展开，附日期。
 
     The replication tree of a case: from the origin through learned-from links, with dates.

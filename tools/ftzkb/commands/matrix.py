@@ -15,6 +15,7 @@ from .common import VocabularyValue, echo_json, fail, format_option, load_for_qu
 
 if TYPE_CHECKING:  # the queries and the exporters load when the command runs, not for --help
     from ..export import Column
+    from ..load.model import Corpus
     from ..replication import Flow, Matrix, MatrixFilters
 
 _YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
@@ -32,7 +33,7 @@ def parse_years(value: str | None) -> tuple[int, int] | None:
     return first, int(match.group(2) or first)
 
 
-def resolve_recognitions(corpus, values: tuple[str, ...]) -> tuple[str, ...]:
+def resolve_recognitions(corpus: Corpus, values: tuple[str, ...]) -> tuple[str, ...]:
     """Levels or the corpus's batches, by key or name (全省复制推广第1批)."""
     from ftzkb.replication import batches
     from ftzkb.resolve import recognitions
@@ -43,7 +44,7 @@ def resolve_recognitions(corpus, values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(resolved(resolver, value) for value in values))
 
 
-def resolve_origins(corpus, values: tuple[str, ...]) -> tuple[str, ...]:
+def resolve_origins(corpus: Corpus, values: tuple[str, ...]) -> tuple[str, ...]:
     """Carriers or carrier types, each by id, name or label (南京片区, 自贸试验区片区)."""
     from ftzkb.resolve import CARRIER, Kind, Resolver, carriers_of, vocabulary
 
@@ -88,7 +89,9 @@ def resolve_origins(corpus, values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（xlsx 必填） / output file (required for xlsx)")
 @root_option
-def command(origins, categories, carrier_types, recognitions, statuses, years, flow, fmt, output, root):
+def command(origins: tuple[str, ...], categories: tuple[str, ...], carrier_types: tuple[str, ...],
+            recognitions: tuple[str, ...], statuses: tuple[str, ...], years: str | None, flow: str | None, fmt: str,
+            output: Path | None, root: Path | None) -> None:
     """复制推广矩阵：案例 × 载体，单元格为状态与日期；或首创 × 复制的流向计数。
 
     The adoption matrix: cases × carriers with status and date; or origin × adopter flow counts.
@@ -107,7 +110,7 @@ def command(origins, categories, carrier_types, recognitions, statuses, years, f
         _emit_matrix(corpus, filters, fmt, output)
 
 
-def _emit_matrix(corpus, filters: MatrixFilters, fmt: str, output: Path | None) -> None:
+def _emit_matrix(corpus: Corpus, filters: MatrixFilters, fmt: str, output: Path | None) -> None:
     from ..export import matrix_sheets, matrix_table, write_csv, write_xlsx
     from ..replication import adoption_matrix, flow_matrix
 
@@ -118,6 +121,7 @@ def _emit_matrix(corpus, filters: MatrixFilters, fmt: str, output: Path | None) 
         columns, rows = matrix_table(matrix)
         write_csv(rows, output or sys.stdout, [_csv_column(c) for c in columns])
     elif fmt == "xlsx":
+        assert output is not None, "the command refuses xlsx without -o"
         sheets = matrix_sheets(matrix, flow_matrix(corpus, "type"), filters_text=_describe(filters))
         with progress(len(matrix.rows), "写入 Excel", "writing Excel") as bar:
             write_xlsx(sheets, output, progress=bar.update)
@@ -178,6 +182,7 @@ def _emit_flow(flow: Flow, fmt: str, output: Path | None) -> None:
     if fmt == "csv":
         write_csv(sheet.rows, output or sys.stdout, sheet.columns)
     elif fmt == "xlsx":
+        assert output is not None, "the command refuses xlsx without -o"
         write_xlsx([sheet], output)
     else:
         headings = [c.heading() for c in sheet.columns]

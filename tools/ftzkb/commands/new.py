@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -68,8 +70,11 @@ The file is written canonically; an existing file is never overwritten.
               help="接着填写保存的草稿 / go on with a saved draft")
 @click.option("-i", "--interactive", is_flag=True, help="逐项提问（在终端中缺项时自动提问） / ask for every answer")
 @root_option
-def command(case_id, title, title_en, summary, origin, unit, started, categories, linkage, tags, carrier_types,
-            scope, audience, source_title, source_ref, resume, interactive, root):
+def command(case_id: str | None, title: str | None, title_en: str | None, summary: str | None, origin: str | None,
+            unit: str | None, started: str | None, categories: tuple[str, ...], linkage: tuple[str, ...],
+            tags: tuple[str, ...], carrier_types: tuple[str, ...], scope: str | None, audience: str | None,
+            source_title: str | None, source_ref: str | None, resume: Path | None, interactive: bool,
+            root: Path | None) -> None:
     """新建一个案例文件：逐项提问，或全部由选项给出。
 
     Scaffold a new case file, interactively or entirely from options.
@@ -127,7 +132,8 @@ def _wrong(root: Path, answers: dict) -> list[str]:
     return [key for key, _, _ in problems_of(root, new_case(answers)) if key and answers.get(key)]
 
 
-def _give_up(root: Path, answers: dict, resume: Path | None, problems, message: str, code: int) -> None:
+def _give_up(root: Path, answers: dict, resume: Path | None, problems: Iterable[tuple[str, str]], message: str,
+             code: int) -> NoReturn:
     """Never lose answers: keep them as a draft outside cases/, say how to go on, and exit."""
     click.echo(message, err=True)
     if any(answers.get(key) for key in REQUIRED):
@@ -166,7 +172,7 @@ def _ask(root: Path, answers: dict, everything: bool) -> dict:
     return answers
 
 
-def _ask_one(root: Path, key: str, answers: dict):
+def _ask_one(root: Path, key: str, answers: dict) -> Answer:
     while True:
         value = PROMPTS[key](root, answers)
         problems = answer_problems(root, key, {**answers, key: value})
@@ -176,8 +182,12 @@ def _ask_one(root: Path, key: str, answers: dict):
             click.echo(pick(f"  {zh}", f"  {en}"), err=True)
 
 
-def _text(zh: str, en: str, key: str, required: bool = True):
-    def ask(root: Path, answers: dict):
+Answer = str | tuple[str, ...]
+Prompt = Callable[[Path, dict], Answer]
+
+
+def _text(zh: str, en: str, key: str, required: bool = True) -> Prompt:
+    def ask(root: Path, answers: dict) -> str:
         default = answers.get(key) or (None if required else "")
         return click.prompt(pick(zh, en), default=default, show_default=bool(default)).strip()
     return ask
@@ -196,13 +206,13 @@ def _ask_started(root: Path, answers: dict) -> str:
                         default=answers.get("started") or "unknown").strip()
 
 
-def _many(zh: str, en: str, vocabulary: str, required: bool = False):
+def _many(zh: str, en: str, vocabulary: str, required: bool = False) -> Prompt:
     def ask(root: Path, answers: dict) -> tuple[str, ...]:
         return choose_many(pick(zh, en), vocabulary_options(vocabulary), required=required)
     return ask
 
 
-PROMPTS = {
+PROMPTS: dict[str, Prompt] = {
     "title": _text("中文标题", "Title (Chinese)", "title"),
     "case_id": _ask_id,
     "summary": _text("一句话概要", "Summary", "summary"),
@@ -219,9 +229,10 @@ PROMPTS = {
 def carrier_options(root: Path) -> list[tuple[str, str]]:
     from ftzkb.collate import sort_zh
     from ftzkb.load.loader import load_records
+    from ftzkb.load.model import Carrier
 
     paths = sorted((root / CARRIERS_DIRNAME).glob("*.yaml"))
-    carriers = [record for record, _ in load_records(paths, root) if record is not None]
+    carriers = [record for record, _ in load_records(paths, root) if isinstance(record, Carrier)]
     return [(c.id, f"{c.display_name} — {c.name} ({c.id})" if c.short_name else f"{c.name} ({c.id})")
             for c in sort_zh(carriers, key=lambda c: c.display_name)]
 
@@ -293,8 +304,9 @@ def choose_many(label: str, options: list[tuple[str, str]], required: bool = Tru
                        if unclear else pick("  请至少选一项", "  choose at least one"), err=True)
 
 
-def _pick_many(options, shown, parts: list[str]) -> tuple[list[str], str | None]:
-    picked = []
+def _pick_many(options: list[tuple[str, str]], shown: list[tuple[str, str]], parts: list[str]
+               ) -> tuple[list[str], str | None]:
+    picked: list[str] = []
     for part in parts:
         found = _one(options, shown, part)
         if len(found) != 1:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -13,12 +14,18 @@ from ftzkb.commands.common import corpus_root, echo_json, fail, format_option, r
 from ftzkb.i18n import pick
 from ftzkb.rules.similarity import DUPLICATE_THRESHOLD
 
+if TYPE_CHECKING:
+    from ftzkb.export import Column, Row
+    from ftzkb.load.model import Case
+    from ftzkb.search.index import IndexProblem, IndexReport
+    from ftzkb.search.query import Hit, SearchResult
+
 
 def _progress(zh: str, en: str) -> None:
     click.echo(pick(zh, en), err=True)
 
 
-def _index_problem(exc) -> None:
+def _index_problem(exc: IndexProblem) -> NoReturn:
     fail(exc.zh, exc.en, code=1)
 
 
@@ -49,7 +56,7 @@ The index lives in .ftzkb-cache/search-index/ (not versioned); ftzkb search keep
 @click.option("--rebuild", is_flag=True, help="丢弃现有索引，从头建立 / discard the index and build it anew")
 @format_option("text", "json")
 @root_option
-def index_command(rebuild, fmt, root):
+def index_command(rebuild: bool, fmt: str, root: Path | None) -> None:
     """建立或更新全文检索索引（只处理改动过的文件）。
 
     Build or update the full-text search index (only changed files are re-indexed).
@@ -75,7 +82,7 @@ _REASONS = {"requested": ("按要求重建", "rebuild requested"), "missing": ("
             "corrupt": ("索引已损坏", "the index was corrupt")}
 
 
-def _describe_index(report) -> str:
+def _describe_index(report: IndexReport) -> str:
     if report.action == "rebuilt":
         zh, en = _REASONS.get(report.reason, (report.reason, report.reason))
         return pick(f"已重建检索索引（{zh}）：{report.documents} 条，用时 {report.seconds:.1f} 秒",
@@ -158,7 +165,10 @@ marked partial and ranked last; hits found only in their sources say so.
               help="最多显示几条 / hits to show")
 @format_option("text", "json", "csv")
 @root_option
-def search_command(words, origin, category, carrier_type, suits, recognition, status, year, kind, limit, fmt, root):
+def search_command(words: tuple[str, ...], origin: tuple[str, ...], category: tuple[str, ...],
+                   carrier_type: tuple[str, ...], suits: tuple[str, ...], recognition: tuple[str, ...],
+                   status: tuple[str, ...], year: str | None, kind: str, limit: int, fmt: str,
+                   root: Path | None) -> None:
     """中文全文检索案例与载体：词与复合词的一部分、拼音及首字母、字段检索与筛选。
 
     Chinese full-text search of cases and carriers: words and parts of compounds, pinyin and
@@ -194,7 +204,7 @@ def search_command(words, origin, category, carrier_type, suits, recognition, st
         _print_hits(text, result)
 
 
-def _print_hits(text: str, result) -> None:
+def _print_hits(text: str, result: SearchResult) -> None:
     shown = f"“{text}”" if text else pick("筛选结果", "filtered")
     if not result.hits:
         click.echo(pick(f"{shown}：没有找到结果", f"{shown}: nothing found"))
@@ -216,7 +226,7 @@ def _print_hits(text: str, result) -> None:
             click.echo(f"    {_match_note(hit)}")
 
 
-def _match_note(hit) -> str:
+def _match_note(hit: Hit) -> str:
     """Why a hit is where it is, when it is not a plain full match."""
     if hit.partial:
         zh, en = "”“".join(hit.missing), "', '".join(hit.missing)
@@ -226,7 +236,7 @@ def _match_note(hit) -> str:
     return ""
 
 
-def hit_columns() -> list:
+def hit_columns() -> list[Column]:
     from ftzkb.export import Column
 
     return [Column("rank", "序号", "rank"), Column("kind", "类别", "kind"), Column("id", "id", "id"),
@@ -235,7 +245,7 @@ def hit_columns() -> list:
             Column("match", "匹配", "match"), Column("snippet", "摘录", "snippet"), Column("path", "文件", "file")]
 
 
-def _hit_row(rank: int, hit) -> dict:
+def _hit_row(rank: int, hit: Hit) -> Row:
     from ftzkb.vocab import label
 
     match = _match_note(hit).strip("（）()") or pick("完全匹配", "full")
@@ -252,7 +262,7 @@ def _highlight_marks() -> tuple[str, str]:
     return "【", "】"
 
 
-def _describe_hit(hit) -> str:
+def _describe_hit(hit: Hit) -> str:
     from ftzkb.dates import display
     from ftzkb.i18n import current_lang
     from ftzkb.vocab import label
@@ -289,7 +299,7 @@ is marked as a likely duplicate, and ftzkb validate warns (rule similar-case).
               help="最低相似度 / lowest similarity listed")
 @format_option("text", "json", "csv")
 @root_option
-def similar_command(target, limit, min_score, fmt, root):
+def similar_command(target: str, limit: int, min_score: float, fmt: str, root: Path | None) -> None:
     """列出与某个案例（文件或 id）最相似的已有案例及相似度，用于发现重复提交。
 
     List the existing cases most similar to a case (a file or an id), with a score: a check for
@@ -328,7 +338,7 @@ def similar_command(target, limit, min_score, fmt, root):
         click.echo(f"  {score:.2f}  {flag:<8}  {other.id}  {other.title}（{origin}）")
 
 
-def _target_case(target: str, root: Path):
+def _target_case(target: str, root: Path) -> Case | None:
     """The case in a file, when `target` names one; None when it is an id. Exits on a bad file."""
     path = Path(target).expanduser()
     looks_like_file = path.suffix in (".yaml", ".yml") or os.sep in target or path.is_file()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -9,6 +10,9 @@ from ftzkb.i18n import pick
 from ftzkb.load.audience import AUDIENCES
 from ftzkb.load.model import PUBLIC
 from ftzkb.paths import CASES_DIRNAME, REPO_ROOT
+
+if TYPE_CHECKING:  # loaded when the command runs, not for --help
+    from ftzkb.site.publish import Verdict
 
 audience_option = click.option(
     "--audience", type=click.Choice(AUDIENCES), default=PUBLIC, show_default=True,
@@ -22,7 +26,7 @@ audience_option = click.option(
   ftzkb site build --root /path/to/corpus --out /tmp/kb
   ftzkb site serve                           本机预览 http://127.0.0.1:8000/ ，数据改动后自动重建
 """)
-def command():
+def command() -> None:
     """构建或预览静态站点（Material for MkDocs，内网可用）。
 
     Build or preview the static site (Material for MkDocs, works on an intranet).
@@ -158,7 +162,7 @@ def verify_command(path: Path, fmt: str) -> None:
     raise SystemExit(0 if verdict.ok else 1)
 
 
-def _verdict_text(verdict, path: Path) -> str:
+def _verdict_text(verdict: Verdict, path: Path) -> str:
     lines = [pick(zh, en) for zh, en in verdict.problems]
     for names, zh, en in ((verdict.missing, "缺少", "missing"), (verdict.changed, "已改动", "changed"),
                           (verdict.extra, "清单中没有", "not in the manifest")):

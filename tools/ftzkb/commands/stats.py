@@ -13,10 +13,15 @@ from ..vocab import label, vocab
 from .common import echo_json, format_option, load_for_query, resolve_carrier, root_option
 
 if TYPE_CHECKING:  # the replication queries and the exporters load when the command runs, not for --help
+    from pathlib import Path
+
+    from ..export import Column
+    from ..load.model import Corpus
     from ..replication import CarrierStats, CarrierSummary, CorpusTotals, Duration
+    from ..replication.stats import Curve
 
 
-def overview_columns() -> list:
+def overview_columns() -> list[Column]:
     from ftzkb.export import Column
 
     return [Column("carrier_id", "载体 id", "carrier id"), Column("name", "名称", "name"),
@@ -40,7 +45,7 @@ def overview_columns() -> list:
 @click.option("--areas", is_flag=True, help="各自贸片区的完整统计 / full statistics of each FTZ area")
 @format_option("text", "json", "csv")
 @root_option
-def command(carrier, areas, fmt, root):
+def command(carrier: str | None, areas: bool, fmt: str, root: Path | None) -> None:
     """按载体与自贸片区统计首创、向外复制与复制引入。
 
     Statistics per carrier and per FTZ area: cases originated, replicated outward, adopted inward.
@@ -71,7 +76,7 @@ def _summary_row(stats: CarrierStats) -> dict:
             "in_progress": stats.in_progress, "median_days_inward": stats.time_to_adopt_inward.median_days}
 
 
-def _overview(corpus, fmt: str) -> None:
+def _overview(corpus: Corpus, fmt: str) -> None:
     from ftzkb.export import write_csv
 
     from ..replication import DURATION_NOTE_EN, DURATION_NOTE_ZH, carrier_overview, corpus_totals
@@ -117,13 +122,13 @@ def render_duration(duration: Duration) -> str:
                 f"{duration.skipped} without usable dates)")
 
 
-def _counts(corpus, counts: dict[str, int], limit: int = 10) -> str:
+def _counts(corpus: Corpus, counts: dict[str, int], limit: int = 10) -> str:
     shown = [f"{corpus.carrier_name(c)} {n}" for c, n in list(counts.items())[:limit]]
     more = len(counts) - limit
     return "、".join(shown) + (pick(f" 等 {len(counts)} 个", f" and {more} more") if more > 0 else "") or "—"
 
 
-def render_carrier(stats: CarrierStats, corpus) -> str:
+def render_carrier(stats: CarrierStats, corpus: Corpus) -> str:
     from ..replication import DURATION_NOTE_EN, DURATION_NOTE_ZH, UNDATED
 
     types = "、".join(label("carrier_type", t) for t in stats.types)
@@ -168,7 +173,7 @@ def _render_reported(stats: CarrierStats) -> str:
     return format_table(heads, rows, 36)
 
 
-def _render_curve(curve) -> str:
+def _render_curve(curve: Curve) -> str:
     points = list(curve.points)
     shown = points if len(points) <= 12 else [*points[:3], None, *points[-8:]]
     text = ", ".join("…" if p is None else f"{p.month}: {p.count}" for p in shown) or "—"

@@ -28,7 +28,7 @@ not be the repository's cases/ or carriers/ nor hold non-synthetic files; a SYNT
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="输出目录（将含 cases/、carriers/ 与 SYNTHETIC） / output directory")
 @format_option("text", "json")
-def command(cases, carriers, seed, adoptions_per_case, out, fmt):
+def command(cases: int, carriers: int | None, seed: int, adoptions_per_case: float, out: Path, fmt: str) -> None:
     """生成确定性的合成语料（同一种子得到同样的文件），用于基准测试。
 
     Generate a deterministic synthetic corpus (same seed, same files) for benchmarks.

@@ -35,7 +35,8 @@ from ftzkb.rules.validate import Report, UsageError, validate
 @click.option("--list-rules", is_flag=True, help="列出全部规则 / list the rules")
 @format_option("text", "json", "github")
 @root_option
-def command(paths, strict, changed_since, fix, dry_run, list_rules, fmt, root):
+def command(paths: tuple[Path, ...], strict: bool, changed_since: str | None, fix: bool, dry_run: bool,
+            list_rules: bool, fmt: str, root: Path | None) -> None:
     """校验案例与载体：YAML 严格解析、Schema 与交叉规则。
 
     Validate cases and carriers: strict YAML, schema and cross-file rules.

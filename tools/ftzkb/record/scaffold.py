@@ -145,7 +145,8 @@ def new_case(answers: dict) -> NewCase:
     for key in LISTS:
         values[key] = tuple(values[key] or ())
     values["id"] = values["id"] or suggest_id(values["title"] or "")
-    return NewCase(**{k: ("" if v is None and k in _REQUIRED_TEXT else v) for k, v in values.items()})
+    fields: dict[str, Any] = {k: ("" if v is None and k in _REQUIRED_TEXT else v) for k, v in values.items()}
+    return NewCase(**fields)
 
 
 _REQUIRED_TEXT = ("title", "summary", "origin", "started", "source_title", "source_ref")
@@ -154,9 +155,9 @@ _REQUIRED_TEXT = ("title", "summary", "origin", "started", "source_title", "sour
 def resolve_answers(root: Path, answers: dict) -> dict:
     """Names where ids or codes belong, as ids and codes (`南京片区` → nanjing-area, `金融` →
     finance); what names nothing stays as typed, for `check` to explain."""
-    from ftzkb.resolve import Unresolved, carriers_on_disk, vocabulary
+    from ftzkb.resolve import Resolver, Unresolved, carriers_on_disk, vocabulary
 
-    def attempt(resolver, value: str) -> str:
+    def attempt(resolver: Resolver, value: str) -> str:
         try:
             return resolver.resolve(value)
         except Unresolved:

@@ -5,6 +5,7 @@ report (cases replicated nationally and province-wide, carriers of each type). U
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -133,9 +134,12 @@ def held_totals(corpus: Corpus) -> list[HeldTotal]:
     return sorted(rows, key=lambda t: (order[t.metric], t.carrier_id, t.carrier_type or ""))
 
 
-def _when(figure: ReportedFigure):
+_UNDATED = dt.date(1900, 12, 31)  # the latest day of 1900: an undated figure is older than any dated one
+
+
+def _when(figure: ReportedFigure) -> dt.date:
     date = parse_date(figure.as_of)
-    return date.latest if date else parse_date("1900").latest
+    return date.latest if date else _UNDATED
 
 
 def _held(corpus: Corpus, carrier: Carrier, figure: ReportedFigure) -> HeldTotal:

@@ -30,7 +30,7 @@ class CjkBigramTokenizer(Tokenizer):
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs) -> Iterator[Token]:
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for run in runs(value):
@@ -67,7 +67,7 @@ class BigramText(TEXT):
         super().__init__(analyzer=CjkBigramTokenizer(tails), phrase=False, stored=stored, field_boost=field_boost)
         self.tails = tails
 
-    def index(self, value: str, **kwargs) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost
         for unit, freq in Counter(index_units(value, self.tails)).items():
             yield unit.encode("utf-8"), freq, freq * boost, pack_uint(freq)

@@ -6,9 +6,10 @@ so a case document carries its origin carrier's name and types.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, FieldType, Schema
 
 from ftzkb.search.analyzer import BigramText, token_field
 from ftzkb.search.pinyin import aligned_syllables, pinyin_tokens
@@ -34,7 +35,7 @@ SNIPPET_FIELDS = ("summary", "measures", "outcomes", "problem", "tags", "note", 
 
 
 def schema() -> Schema:
-    fields: dict[str, Any] = {name: BigramText(boost, stored=True, tails=name in SHORT_FIELDS)
+    fields: dict[str, FieldType] = {name: BigramText(boost, stored=True, tails=name in SHORT_FIELDS)
                               for name, boost in TEXT_FIELDS.items()}
     fields |= {name: token_field(boost) for name, boost in PINYIN_FIELDS.items()}
     return Schema(
@@ -49,7 +50,7 @@ def doc_key(kind: str, record_id: str) -> str:
     return f"{kind}:{record_id}"
 
 
-def case_document(case: Case, corpus: Corpus, path: str) -> dict[str, Any]:
+def case_document(case: Case, corpus: Corpus, path: str) -> dict[str, object]:
     origin = corpus.carriers.get(case.origin_carrier)
     start = case.start
     full, initials = pinyin_tokens([case.title], case.tags)
@@ -57,7 +58,7 @@ def case_document(case: Case, corpus: Corpus, path: str) -> dict[str, Any]:
              case.note, case.preconditions_note, case.lifecycle_note]
     sources = [*(r.document for r in case.recognitions), *(r.issuer for r in case.recognitions),
                *(text for s in case.sources for text in (s.title, s.publisher, s.document))]
-    document = {
+    document: dict[str, object] = {
         "key": doc_key(CASE, case.id), "kind": CASE, "id": case.id, "path": path,
         "title": case.title, "title_en": case.title_en or "", "tags": "\n".join(case.tags),
         "summary": case.summary, "problem": _text(case.problem), "measures": _text(case.measures),
@@ -73,7 +74,7 @@ def case_document(case: Case, corpus: Corpus, path: str) -> dict[str, Any]:
     return document
 
 
-def carrier_document(carrier: Carrier, path: str) -> dict[str, Any]:
+def carrier_document(carrier: Carrier, path: str) -> dict[str, object]:
     full, initials = pinyin_tokens([carrier.name], [carrier.short_name or ""])
     figures = [f.label for f in carrier.reported_figures]
     return {
@@ -96,5 +97,5 @@ def _text(value: object) -> str:
     return str(value) if value is not None else ""
 
 
-def _join(parts: list[object]) -> str:
+def _join(parts: Iterable[object]) -> str:
     return "\n".join(str(p) for p in parts if p)

@@ -7,6 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from whoosh.query import Query
 
 KINDS = ("case", "carrier")
 
@@ -108,7 +112,7 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     return low, high
 
 
-def filter_query(filters: Filters):
+def filter_query(filters: Filters) -> Query | None:
     """The whoosh query every hit must match, or None."""
     from whoosh.query import And, NumericRange, Or, Term
 

@@ -12,6 +12,7 @@ see half an index.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -20,9 +21,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, cache_dir
+
+if TYPE_CHECKING:
+    from whoosh.index import Index
+    from whoosh.writing import IndexWriter
 
 INDEX_DIRNAME = "search-index"
 MANIFEST_NAME = "ftzkb-manifest.json"
@@ -146,6 +151,12 @@ class _Verdict:
     def needs_rebuild(self) -> bool:
         return self.state in ("missing", "version", "corrupt", "requested")
 
+    @property
+    def known(self) -> Manifest:
+        """The manifest read, which every state but a rebuild's has."""
+        assert self.manifest is not None, self.state
+        return self.manifest
+
 
 def _judge(root: Path) -> _Verdict:
     directory = index_dir(root)
@@ -207,8 +218,8 @@ def ensure_index(root: Path, rebuild: bool = False, progress: Progress | None = 
     if rebuild:
         verdict.state = reason
     if verdict.state == "fresh":
-        _remember_check(root, len(verdict.manifest.docs))
-        return IndexReport("fresh", documents=len(verdict.manifest.docs))
+        _remember_check(root, len(verdict.known.docs))
+        return IndexReport("fresh", documents=len(verdict.known.docs))
     with _writer_lock(root) as acquired:
         if not acquired:
             return _when_busy(verdict)
@@ -230,10 +241,10 @@ def _act(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexRepor
 
 def _bring_up_to_date(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexReport:
     if verdict.state == "fresh":
-        return IndexReport("fresh", documents=len(verdict.manifest.docs))
+        return IndexReport("fresh", documents=len(verdict.known.docs))
     if verdict.state == "touched":
         _record_touches(root, verdict)
-        return IndexReport("fresh", documents=len(verdict.manifest.docs))
+        return IndexReport("fresh", documents=len(verdict.known.docs))
     if verdict.needs_rebuild:
         return _rebuild(root, verdict, progress)
     return _update(root, verdict, progress)
@@ -243,7 +254,7 @@ def _when_busy(verdict: _Verdict) -> IndexReport:
     if verdict.needs_rebuild:
         raise IndexProblem("检索索引正由另一个进程建立，请稍后重试（或等它完成）",
                            "the search index is being built by another process; try again shortly")
-    return IndexReport("fresh", documents=len(verdict.manifest.docs), busy=True)
+    return IndexReport("fresh", documents=len(verdict.known.docs), busy=True)
 
 
 def lock_timeout() -> float:
@@ -276,7 +287,7 @@ def _writer_lock(root: Path) -> Iterator[bool]:
 
 
 def _record_touches(root: Path, verdict: _Verdict) -> None:
-    manifest = verdict.manifest
+    manifest = verdict.known
     for rel, digest in verdict.hashes.items():
         manifest.files[rel] = [*verdict.stats[rel], digest]
     manifest.write(index_dir(root))
@@ -298,7 +309,7 @@ def _file_table(root: Path, verdict: _Verdict) -> dict[str, list]:
     return table
 
 
-Builder = Callable[[], dict[str, Any]]
+Builder = Callable[[], dict[str, object]]
 
 
 def _documents(root: Path, files: dict[str, list]) -> tuple[dict[str, tuple[str, Builder]], list[str]]:
@@ -320,12 +331,12 @@ def _documents(root: Path, files: dict[str, list]) -> tuple[dict[str, tuple[str,
     docs: dict[str, tuple[str, Builder]] = {}
     for carrier in corpus.carriers.values():
         rel = relative(carrier.path)
-        docs[doc_key(CARRIER, carrier.id)] = (signature(rel), lambda c=carrier, r=rel: carrier_document(c, r))
+        docs[doc_key(CARRIER, carrier.id)] = (signature(rel), functools.partial(carrier_document, carrier, rel))
     for case in corpus.cases.values():
         rel = relative(case.path)
         origin = corpus.carriers.get(case.origin_carrier)
         deps = (rel, relative(origin.path)) if origin else (rel,)
-        docs[doc_key(CASE, case.id)] = (signature(*deps), lambda c=case, r=rel: case_document(c, corpus, r))
+        docs[doc_key(CASE, case.id)] = (signature(*deps), functools.partial(case_document, case, corpus, rel))
     skipped = sorted({d.file for d in result.diagnostics if d.severity == ERROR})
     return docs, skipped
 
@@ -359,7 +370,7 @@ def _rebuild(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexR
 def _update(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexReport:
     from whoosh.index import open_dir
 
-    manifest = verdict.manifest
+    manifest = verdict.known
     files = _file_table(root, verdict)
     docs, skipped = _documents(root, files)
     changed = [key for key, (sig, _) in docs.items() if manifest.docs.get(key) != sig]
@@ -379,7 +390,7 @@ def _update(root: Path, verdict: _Verdict, progress: Progress | None) -> IndexRe
                        documents=len(docs), skipped=skipped)
 
 
-def _writer(ix, documents: int):
+def _writer(ix: Index, documents: int) -> IndexWriter:
     """One writer process, or (for many documents on several cores) whoosh's parallel writer, each
     process writing its own segment."""
     from ftzkb.load.loader import worker_count
@@ -395,7 +406,7 @@ def _writer(ix, documents: int):
 
 
 @contextlib.contextmanager
-def _writing(writer) -> Iterator:
+def _writing(writer: IndexWriter) -> Iterator[IndexWriter]:
     """Commit when the block succeeds; otherwise cancel, which releases whoosh's own write lock."""
     try:
         yield writer

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Prefix, Query
 from whoosh.query import Term as WTerm
@@ -29,6 +30,12 @@ from ftzkb.search.documents import LATIN_ONLY_FIELDS, PINYIN_FIELDS, SNIPPET_FIE
 from ftzkb.search.filters import Filters
 from ftzkb.search.snippets import Snippet, best_snippet, needles, spans_in
 from ftzkb.textunits import bigrams, fold, runs
+
+if TYPE_CHECKING:
+    from whoosh.reading import IndexReader
+    from whoosh.searching import Searcher
+
+    from ftzkb.search.index import Progress
 
 MAX_QUERY_CHARS = 200
 CANDIDATES = 30  # hits re-ranked and checked for whole words and exact phrases, per search
@@ -218,11 +225,12 @@ class UnionOr(Or):
     matcher_type = Or.DEFAULT_MATCHER
 
 
-def _union(queries: list) -> Query:
+def _union(queries: list[Query]) -> Query:
     return queries[0] if len(queries) == 1 else UnionOr(queries)
 
 
-def _run_clause(run_text: str, han: bool, fields: tuple[str, ...], reader, pinyin: bool):
+def _run_clause(run_text: str, han: bool, fields: tuple[str, ...], reader: IndexReader,
+                pinyin: bool) -> Query | None:
     """The query for one Han run or Latin word, or None when it cannot match anything."""
     if han and len(run_text) == 1:
         return _union([q for f in fields for q in (WTerm(f, run_text), Prefix(f, run_text))])
@@ -253,13 +261,13 @@ def covering(pairs: list[str | None]) -> list[str]:
     return chosen
 
 
-def _pinyin_clause(word: str):
+def _pinyin_clause(word: str) -> Query | None:
     if len(word) < 2 or not word.isalpha():
         return None
     return _union([Prefix(f, word, constantscore=False) for f in PINYIN_FIELDS])
 
 
-def term_query(term: Term, reader):
+def term_query(term: Term, reader: IndexReader) -> Query | None:
     """All runs of the term must match (多式lianyun = 多式 and lianyun); None if one cannot."""
     clauses = []
     for run in runs(term.text):
@@ -270,7 +278,7 @@ def term_query(term: Term, reader):
     return clauses[0] if len(clauses) == 1 else And(clauses)
 
 
-def strict_query(parsed: ParsedQuery, reader):
+def strict_query(parsed: ParsedQuery, reader: IndexReader) -> Query:
     groups = []
     for group in parsed.groups:
         alternatives = [q for q in (term_query(t, reader) for t in group) if q is not None]
@@ -281,12 +289,12 @@ def strict_query(parsed: ParsedQuery, reader):
     return _without_excluded(positive, parsed, reader)
 
 
-def _without_excluded(query: Query, parsed: ParsedQuery, reader) -> Query:
+def _without_excluded(query: Query, parsed: ParsedQuery, reader: IndexReader) -> Query:
     excluded = [q for q in (term_query(t, reader) for t in parsed.excluded) if q is not None]
     return AndNot(query, _union(excluded)) if excluded else query
 
 
-def loose_query(parsed: ParsedQuery, reader):
+def loose_query(parsed: ParsedQuery, reader: IndexReader) -> Query | None:
     """Any word of the query, ranked by how many match (the fallback when nothing matches all)."""
     words = {(run.text, term.fields or tuple(TEXT_FIELDS)) for term in parsed.positive_terms
              for run in runs(term.text)}
@@ -302,7 +310,7 @@ def loose_query(parsed: ParsedQuery, reader):
 
 
 def run_search(root: Path, text: str, filters: Filters | None = None, limit: int = 10,
-               update: bool = True, progress=None) -> SearchResult:
+               update: bool = True, progress: Progress | None = None) -> SearchResult:
     """Parse `text`, bring the index up to date (unless `update` is False), and search."""
     from ftzkb.search.index import ensure_index
     from ftzkb.search.reader import with_searcher
@@ -329,7 +337,7 @@ def indexed_carriers(root: Path) -> dict[str, list[str]]:
     from ftzkb.search.reader import with_searcher
 
     ensure_index(root)
-    def read(searcher) -> dict[str, list[str]]:
+    def read(searcher: Searcher) -> dict[str, list[str]]:
         return {doc["id"]: [n for n in (*(doc.get("tags") or "").split("\n"), doc.get("title"), doc.get("title_en"))
                             if n] for doc in searcher.documents(kind="carrier")}
 
@@ -341,7 +349,7 @@ def _nothing_searchable(parsed: ParsedQuery) -> Notice:
     return f"没有可检索的内容。{zh}", f"nothing to search for. {en}"
 
 
-def _search(searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> SearchResult:
+def _search(searcher: Searcher, parsed: ParsedQuery, filters: Filters, limit: int) -> SearchResult:
     from ftzkb.search.filters import filter_query
 
     only = filter_query(filters)

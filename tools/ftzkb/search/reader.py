@@ -6,16 +6,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .index import MANIFEST_NAME, IndexProblem, Progress, ensure_index, index_dir
 
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
 T = TypeVar("T")
 
-_open: dict[Path, tuple[tuple[int, int], object]] = {}  # index directory -> (manifest identity, searcher)
+_open: dict[Path, tuple[tuple[int, int], Searcher]] = {}  # index directory -> (manifest identity, searcher)
 
 
-def with_searcher(root: Path, work: Callable[[object], T], progress: Progress | None = None) -> T:
+def with_searcher(root: Path, work: Callable[[Searcher], T], progress: Progress | None = None) -> T:
     """Run `work(searcher)`; a corrupt index is rebuilt and the work run again, once.
 
     Damaged index files make whoosh raise nearly anything (its own errors, bare Exception,
@@ -40,7 +43,7 @@ def _identity(directory: Path) -> tuple[int, int]:
     return stat.st_ino, stat.st_mtime_ns
 
 
-def _searcher(root: Path):
+def _searcher(root: Path) -> Searcher:
     from whoosh.index import open_dir
     from whoosh.scoring import BM25F
 

@@ -80,8 +80,8 @@ def best_snippet(texts: dict[str, str], wanted: list[str], order: Iterable[str],
         spans = spans_in(text, wanted) if text else []
         if spans:
             return window(field, text, spans, width)
-    field = next((f for f in order if texts.get(f)), None)
-    return None if field is None else window(field, texts[field], [], width)
+    first = next((f for f in order if texts.get(f)), None)
+    return None if first is None else window(first, texts[first], [], width)
 
 
 def window(field: str, text: str, spans: list[Span], width: int = WIDTH) -> Snippet:
