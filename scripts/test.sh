@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check tools tests
+.venv/bin/mypy
 .venv/bin/python -m pytest -q "$@"
