@@ -112,9 +112,7 @@ HEAVY = ("jsonschema", "fastjsonschema", "yaml", "openpyxl", "whoosh", "pypinyin
 # Commands whose modules (outside the command-line layer's reach) still load heavy code at import.
 EAGER = {"validate": "ftzkb.rules.validate loads the loader at import",
          "fmt": "ftzkb.commands.fmt loads the loader and the schema at import",
-         "adopt": "ftzkb.record.adopt loads the schema validator and the queries at import",
-         "site": "ftzkb.commands.site loads the model at import",
-         "bench": "ftzkb.bench's package loads its runner (and with it the loader) at import"}
+         "site": "ftzkb.commands.site loads the model at import"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=EAGER[n], strict=False))

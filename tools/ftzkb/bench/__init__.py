@@ -5,7 +5,21 @@ one table (`report.render_table`) saved with every figure in `bench-out/results.
 Steps whose command does not exist yet are reported as n/a.
 """
 
-from .report import render_table
-from .runner import BenchOptions, run_bench
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["BenchOptions", "render_table", "run_bench"]
+
+
+def __getattr__(name: str) -> Any:
+    """The runner (and with it the loader) is imported only when used: `ftzkb bench --help` stays light."""
+    if name == "render_table":
+        from .report import render_table
+
+        return render_table
+    if name in ("BenchOptions", "run_bench"):
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(name)

@@ -3,12 +3,15 @@ from __future__ import annotations
 import difflib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.common import corpus_root, echo_json, fail, format_option, progress, resolved, root_option
 from ftzkb.i18n import pick
-from ftzkb.record.adopt import AdoptError, AdoptionChange, Planned, plan_adoption, record_changes, with_ids
+
+if TYPE_CHECKING:  # the recording code (jsonschema, the queries) is imported when a command runs, not for --help
+    from ftzkb.record.adopt import Planned
 
 _ACTIONS = {"added": ("新增", "added"), "updated": ("更新", "updated"), "unchanged": ("无变化", "unchanged"),
             "new-period": ("新阶段（原记录保留为历史）", "new period (the old record is kept)")}
@@ -64,6 +67,8 @@ def command(case: str | None, carrier: str | None, status: str | None, date: str
 
     Record or update a carrier's adoption of a case (or many, from a sheet).
     """
+    from ftzkb.record.adopt import AdoptError, AdoptionChange, plan_adoption, record_changes, with_ids
+
     base = corpus_root(root)
     if from_sheet is not None:
         if case or carrier:
@@ -99,6 +104,7 @@ def _references(root: Path, case: str, carrier: str, learned_from: str | None,
 
 
 def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
+    from ftzkb.record.adopt import AdoptError, record_changes
     from ftzkb.record.bulk import plan_rows, read_rows
     from ftzkb.record.sheets import SheetError
 
@@ -122,6 +128,8 @@ def _from_sheet(path: Path, root: Path, dry_run: bool, fmt: str) -> None:
 
 def report_problems(problems: list) -> None:
     """Every problem at its `file:sheet:row:column`, then refuse (nothing is written)."""
+    from ftzkb.record.adopt import AdoptError
+
     if not problems:
         return
     for problem in problems:
