@@ -72,6 +72,19 @@ def ftzkb(*args: str, cwd: Path | None = None, env: dict | None = None, lang: st
                 **(env or {})}
     if "FTZKB_ROOT" not in (env or {}):
         full_env.pop("FTZKB_ROOT", None)
+    if lang is None and "FTZKB_LANG" not in (env or {}):
+        full_env.pop("FTZKB_LANG", None)  # the default language, whatever an earlier test left behind
     extra = ["--root", str(root)] if root is not None else []
     return subprocess.run([sys.executable, "-m", "ftzkb", *args, *extra], capture_output=True, text=True, cwd=cwd,
                           env=full_env, timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def _language_stays_with_its_test():
+    """`--lang en` in an in-process CLI run sets FTZKB_LANG for the process: put it back after each test."""
+    saved = os.environ.get("FTZKB_LANG")
+    yield
+    if saved is None:
+        os.environ.pop("FTZKB_LANG", None)
+    else:
+        os.environ["FTZKB_LANG"] = saved
