@@ -8,6 +8,7 @@ import json
 import subprocess
 import tarfile
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from conftest import ftzkb, minimal_case, write_corpus
 
 pytestmark = pytest.mark.slow
+zh = partial(ftzkb, lang="zh")
 
 ADOPTED = 'adoptions:\n  - carrier: zone-b\n    status: adopted\n    date: "2021-03"\n'
 
@@ -37,7 +39,7 @@ def release(tmp_path_factory):
     base = tmp_path_factory.mktemp("publish")
     corpus = committed_corpus(base / "corpus")
     (base / "out").mkdir()
-    result = ftzkb("site", "publish", "--out", str(base / "out"), "--format", "json", root=corpus)
+    result = zh("site", "publish", "--out", str(base / "out"), "--format", "json", root=corpus)
     assert result.returncode == 0, result.stderr
     return corpus, base / "out", json.loads(result.stdout)
 
@@ -59,12 +61,12 @@ def test_the_archive_is_named_after_the_data_version_and_holds_a_manifest(releas
 
 def test_verify_accepts_the_archive_and_its_unpacked_copy(release, tmp_path):
     _corpus, _out, report = release
-    result = ftzkb("site", "verify", report["archive"])
+    result = zh("site", "verify", report["archive"])
     assert result.returncode == 0 and "与清单一致" in result.stdout and report["data_version"] in result.stdout
     with tarfile.open(report["archive"]) as tar:
         tar.extractall(tmp_path, filter="data")
     copy = next(tmp_path.iterdir())
-    assert ftzkb("site", "verify", str(copy)).returncode == 0
+    assert zh("site", "verify", str(copy)).returncode == 0
 
 
 def test_verify_names_every_file_that_was_changed_removed_or_added(release, tmp_path):
@@ -75,12 +77,12 @@ def test_verify_names_every_file_that_was_changed_removed_or_added(release, tmp_
     (copy / "index.html").write_text("<p>defaced</p>", "utf-8")
     (copy / "feed.xml").unlink()
     (copy / "cases" / "extra.html").write_text("?", "utf-8")
-    result = ftzkb("site", "verify", str(copy), "--format", "json")
+    result = zh("site", "verify", str(copy), "--format", "json")
     assert result.returncode == 1
     verdict = json.loads(result.stdout)
     assert (verdict["changed"], verdict["missing"], verdict["extra"]) == (["index.html"], ["feed.xml"],
                                                                            ["cases/extra.html"])
-    text = ftzkb("site", "verify", str(copy)).stdout
+    text = zh("site", "verify", str(copy)).stdout
     assert "已改动：index.html" in text and "缺少：feed.xml" in text and "清单中没有：cases/extra.html" in text
 
 
@@ -89,7 +91,7 @@ def test_verify_names_what_a_truncated_archive_lacks(release, tmp_path):
     data = Path(report["archive"]).read_bytes()
     cut = tmp_path / "cut.tar.gz"
     cut.write_bytes(data[: len(data) // 2])
-    result = ftzkb("site", "verify", str(cut), "--format", "json")
+    result = zh("site", "verify", str(cut), "--format", "json")
     assert result.returncode == 1
     verdict = json.loads(result.stdout)
     assert verdict["problems"] and verdict["missing"]
@@ -99,34 +101,34 @@ def test_verify_names_what_a_truncated_archive_lacks(release, tmp_path):
 def test_verify_refuses_what_is_no_release(tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "index.html").write_text("x", "utf-8")
-    result = ftzkb("site", "verify", str(tmp_path / "site"))
+    result = zh("site", "verify", str(tmp_path / "site"))
     assert result.returncode == 1 and "manifest.json" in result.stdout
     (tmp_path / "fake.tar.gz").write_text("not an archive", "utf-8")
-    assert ftzkb("site", "verify", str(tmp_path / "fake.tar.gz")).returncode == 1
-    assert ftzkb("site", "verify", str(tmp_path / "nowhere")).returncode == 2
+    assert zh("site", "verify", str(tmp_path / "fake.tar.gz")).returncode == 1
+    assert zh("site", "verify", str(tmp_path / "nowhere")).returncode == 2
 
 
 def test_publish_never_overwrites_an_archive(release):
     corpus, out, report = release
     before = Path(report["archive"]).read_bytes()
-    result = ftzkb("site", "publish", "--out", str(out), root=corpus)
+    result = zh("site", "publish", "--out", str(out), root=corpus)
     assert result.returncode == 2 and "已存在" in result.stderr
     assert Path(report["archive"]).read_bytes() == before
 
 
 def test_two_publishes_of_one_commit_are_byte_identical(release, tmp_path):
     corpus, _out, report = release
-    result = ftzkb("site", "publish", "--out", str(tmp_path), "--format", "json", root=corpus)
+    result = zh("site", "publish", "--out", str(tmp_path), "--format", "json", root=corpus)
     assert result.returncode == 0, result.stderr
     assert Path(json.loads(result.stdout)["archive"]).read_bytes() == Path(report["archive"]).read_bytes()
 
 
 def test_a_zip_release_verifies_too(release, tmp_path):
     corpus, _out, _report = release
-    result = ftzkb("site", "publish", "--out", str(tmp_path), "--archive", "zip", "--format", "json", root=corpus)
+    result = zh("site", "publish", "--out", str(tmp_path), "--archive", "zip", "--format", "json", root=corpus)
     archive = Path(json.loads(result.stdout)["archive"])
     assert archive.suffix == ".zip" and zipfile.is_zipfile(archive)
-    assert ftzkb("site", "verify", str(archive)).returncode == 0
+    assert zh("site", "verify", str(archive)).returncode == 0
 
 
 def test_publish_refuses_demo_uncommitted_and_unversioned_data(tmp_path):
@@ -134,13 +136,13 @@ def test_publish_refuses_demo_uncommitted_and_unversioned_data(tmp_path):
     out.mkdir()
     demo = committed_corpus(tmp_path / "demo")
     (demo / "SYNTHETIC").write_text("ftzkb synth\n", "utf-8")
-    result = ftzkb("site", "publish", "--out", str(out), root=demo)
+    result = zh("site", "publish", "--out", str(out), root=demo)
     assert result.returncode == 2 and "合成" in result.stderr
     dirty = committed_corpus(tmp_path / "dirty")
     (dirty / "cases" / "b.yaml").write_text(minimal_case("b", ADOPTED), "utf-8")
-    result = ftzkb("site", "publish", "--out", str(out), root=dirty)
+    result = zh("site", "publish", "--out", str(out), root=dirty)
     assert result.returncode == 2 and "未提交" in result.stderr
     loose = write_corpus(tmp_path / "loose", {"a": minimal_case("a")})
-    result = ftzkb("site", "publish", "--out", str(out), root=loose)
+    result = zh("site", "publish", "--out", str(out), root=loose)
     assert result.returncode == 2 and "git" in result.stderr
     assert list(out.iterdir()) == []

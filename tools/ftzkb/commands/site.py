@@ -93,13 +93,13 @@ def serve_command(audience: str, addr: str, root: Path | None) -> None:
 @command.command("publish", epilog="""\b
 示例 / Examples:
   ftzkb site publish                         公开版站点打包为 dist/ftzkb-site-<数据版本>.tar.gz
-  ftzkb site publish --out /srv/releases --archive zip
+  ftzkb site publish --archive zip           打包为 .zip
 \b
 退出码 / exit codes: 0 已发布 published, 1 数据或构建错误 data or build errors,
   2 拒绝发布 refused（合成数据、未提交的改动、不在 git 中、同名文件已存在 synthetic, uncommitted, not in git, exists）
 """)
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="存放发布包的目录（默认仓库下的 dist/） / directory for the archive (default: dist/)")
+              help="存放发布包的目录（默认语料目录下的 dist/） / archive directory (default: dist/ in the corpus)")
 @click.option("--archive", "archive_format", type=click.Choice(["tar.gz", "zip"]), default="tar.gz",
               show_default=True, help="发布包格式 / archive format")
 @format_option("text", "json")
@@ -113,8 +113,8 @@ def publish_command(out: Path | None, archive_format: str, fmt: str, root: Path 
     from ftzkb.site.publish import PublishRefused, publish
 
     root = _checked_root(corpus_root(root))
-    out = Path(out) if out else REPO_ROOT / "dist"
-    if out == REPO_ROOT / "dist":
+    if out is None:
+        out = root / "dist"
         out.mkdir(exist_ok=True)
     try:
         release = publish(root, out, archive_format)
@@ -137,8 +137,8 @@ def publish_command(out: Path | None, archive_format: str, fmt: str, root: Path 
 
 @command.command("verify", epilog="""\b
 示例 / Examples:
-  ftzkb site verify dist/ftzkb-site-1a2b3c4d5e6f.tar.gz
-  ftzkb site verify /var/www/kb               检查服务器上解开的站点
+  ftzkb site verify dist/ftzkb-site-1a2b3c4d5e6f.tar.gz   检查发布包
+  ftzkb site verify /var/www/kb                           检查服务器上解开的站点
 \b
 退出码 / exit codes: 0 与清单一致 matches its manifest, 1 有差异或发布包损坏 differs or damaged, 2 用法错误 usage
 """)
