@@ -238,11 +238,11 @@ adoptions:
 
 def _reference_gaps(corpus, carrier_id):
     """The gaps, ranked the plain way: every case, every adopter, counted again for each carrier."""
+    from ftzkb.replication.batches import mandating_batches
     from ftzkb.replication.core import ADOPTED, current_records, eligible, sort_date
-    from ftzkb.replication.gaps import _mandating_batches
 
     carrier = corpus.carriers[carrier_id]
-    mandating = _mandating_batches(corpus, carrier_id)
+    mandating = mandating_batches(corpus, carrier_id)
     peers = {c.id for c in corpus.carriers.values() if c.id != carrier_id and set(carrier.types) & set(c.types)}
     found, counts = [], {"eligible": 0, "adopted": 0}
     for case in corpus.cases.values():

@@ -10,7 +10,7 @@ batch's cases. A carrier is only expected to adopt the cases it is eligible for 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 
 from ftzkb.load.model import Case, Corpus
@@ -70,6 +70,24 @@ def batch_targets(corpus: Corpus, info: BatchInfo) -> list[str]:
     else:
         targets |= {carrier for case in cases for carrier in index.current[case.id]}
     return carrier_order(corpus, targets)
+
+
+def batch_cases(corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """Batch key -> its cases, in the order of `batches`."""
+    return index_of(corpus).remember("batch-cases", None, lambda: {info.key: info.cases for info in batches(corpus)})
+
+
+def mandating_batches(corpus: Corpus, carrier_id: str) -> frozenset[str]:
+    """The replication batches whose targets include this carrier."""
+    def by_carrier() -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for info in batches(corpus):
+            if info.level in REPLICATION_LEVELS:
+                for target in batch_targets(corpus, info):
+                    found[target].add(info.key)
+        return {carrier: frozenset(keys) for carrier, keys in found.items()}
+
+    return index_of(corpus).remember("mandating", None, by_carrier).get(carrier_id, frozenset())
 
 
 def _origin_province(corpus: Corpus, cases: list[Case]) -> str:

@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from ftzkb.load.model import Adoption, Case, Corpus
-from ftzkb.replication.batches import batch_targets, batches
-from ftzkb.replication.core import ADOPTED, REPLICATION_LEVELS, index_of, sort_date, suits
+from ftzkb.replication.batches import batch_cases, mandating_batches
+from ftzkb.replication.core import ADOPTED, index_of, sort_date, suits
 
 TEACHERS = 3
 
@@ -106,7 +106,7 @@ class _Mandates:
 
 def _mandates(corpus: Corpus, carrier_id: str, own: dict[str, Adoption], position: dict[str, int]) -> _Mandates:
     carrier = corpus.carriers[carrier_id]
-    batches_here = _mandating_batches(corpus, carrier_id)
+    batches_here = mandating_batches(corpus, carrier_id)
     by_batches = _batch_keys_by_case(corpus, batches_here)
     by_record = {case_id: record.mandated_by for case_id, record in own.items()
                  if record.mandate == "mandated" and record.mandated_by and case_id in position}
@@ -154,7 +154,7 @@ def _batch_keys_by_case(corpus: Corpus, batch_keys: frozenset[str]) -> dict[str,
     def group() -> dict[str, tuple[str, ...]]:
         found: dict[str, set[str]] = defaultdict(set)
         for key in batch_keys:
-            for case_id in _batch_cases(corpus)[key]:
+            for case_id in batch_cases(corpus)[key]:
                 found[case_id].add(key)
         return {case_id: tuple(sorted(keys)) for case_id, keys in found.items()}
 
@@ -169,23 +169,6 @@ def _mandated_in_pool(corpus: Corpus, types: frozenset[str], batch_keys: frozens
         return sorted(named, key=lambda case: position[case.id])
 
     return index_of(corpus).remember("mandated-in-pool", (types, batch_keys), order)
-
-
-def _batch_cases(corpus: Corpus) -> dict[str, tuple[str, ...]]:
-    return index_of(corpus).remember("batch-cases", None, lambda: {info.key: info.cases for info in batches(corpus)})
-
-
-def _mandating_batches(corpus: Corpus, carrier_id: str) -> frozenset[str]:
-    """The replication batches whose targets include this carrier."""
-    def by_carrier() -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = defaultdict(set)
-        for info in batches(corpus):
-            if info.level in REPLICATION_LEVELS:
-                for target in batch_targets(corpus, info):
-                    found[target].add(info.key)
-        return {carrier: frozenset(keys) for carrier, keys in found.items()}
-
-    return index_of(corpus).remember("mandating", None, by_carrier).get(carrier_id, frozenset())
 
 
 def _earliest_adopters(corpus: Corpus) -> dict[str, list[tuple[str, Adoption]]]:
