@@ -63,7 +63,7 @@ def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | N
 
     Export the replication ledger of one, several or all carriers (a workbook each).
     """
-    from ftzkb.export.ledger import write_ledger
+    from ftzkb.export.ledger import Round, write_ledgers
     from ftzkb.fsio import FileRefused
     from ftzkb.load.version import data_version
 
@@ -73,16 +73,12 @@ def export_command(carriers: tuple[str, ...], everyone: bool, batch_key: str | N
     if not out.exists():
         out.mkdir(parents=True)
     version = data_version(corpus_root(root), corpus)
-    today = dt.date.today().isoformat()
-    written = []
+    round_ = Round(corpus, version, out, fmt, return_to, dt.date.today().isoformat(), audience)
     with progress(len(wanted), "导出台账", "exporting ledgers") as bar:
-        for carrier_id in wanted:
-            try:
-                written.append(write_ledger(corpus, corpus.carriers[carrier_id], version, out, fmt, return_to, today,
-                                            audience))
-            except FileRefused as exc:
-                fail(exc.zh, exc.en, code=2)
-            bar.update(1)
+        try:
+            written = write_ledgers(round_, wanted, bar.update)
+        except FileRefused as exc:
+            fail(exc.zh, exc.en, code=2)
     for path in written:
         click.echo(str(path))
     click.echo(pick(f"已导出 {len(written)} 份台账（数据版本 {version.label}）到 {out}",

@@ -13,16 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+import multiprocessing
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from ftzkb.export.files import write_csv, write_xlsx
+from ftzkb.export.files import RowsCache, write_csv, write_xlsx
 from ftzkb.export.rows import Column, Row, Sheet
+from ftzkb.fsio import FileRefused
+from ftzkb.load.loader import worker_count
 from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Corpus
 from ftzkb.load.version import DataVersion
-from ftzkb.replication import batch_targets, batches, eligible, index_of
-from ftzkb.replication.core import record_rank
+from ftzkb.replication import index_of
+from ftzkb.replication.batches import batch_cases, mandating_batches
+from ftzkb.replication.core import record_rank, suits
 from ftzkb.vocab import label, vocab
 
 LEDGER_SHEET = "台账"
@@ -71,40 +77,65 @@ def ledger_rows(corpus: Corpus, carrier: Carrier, audience: str = PUBLIC) -> lis
     """The carrier's rows: mandated cases first (by batch), then cases with records, then the
     cases it is eligible for (neither originated by it nor withdrawn), each group by case id."""
     index = index_of(corpus)
-    mandated = index.remember("ledger-mandates", None, lambda: _mandating_batches(corpus)).get(carrier.id, {})
+    mandated = _mandated_cases(corpus, carrier.id)
     with_records = {case.id for case, _ in index.adopted_by.get(carrier.id, ())}
-    rows = []
-    for case in sorted(corpus.cases.values(), key=lambda c: c.id):
+    groups: dict[str, list[LedgerRow]] = {MANDATED: [], HAS_RECORDS: []}
+    for case_id in sorted(mandated.keys() | with_records):
+        case = corpus.cases[case_id]
         if audience == PUBLIC and case.audience != PUBLIC:
             continue
-        records = shown_records(case, carrier.id, audience) if case.id in with_records else ()
-        group = MANDATED if case.id in mandated else HAS_RECORDS if records else ELIGIBLE
-        if group == ELIGIBLE and (case.origin_carrier == carrier.id or case.lifecycle != "active"
-                                  or not eligible(case, carrier)):
-            continue
-        rows.append(LedgerRow(case, group, tuple(mandated.get(case.id, ())), records))
-    order = {MANDATED: 0, HAS_RECORDS: 1, ELIGIBLE: 2}
-    return sorted(rows, key=lambda r: (order[r.group], r.case.id))
+        records = _visible(_records_of(corpus, case, carrier.id), audience) if case_id in with_records else ()
+        if case_id in mandated or records:  # else (its records are all internal) it is one to offer, below
+            groups[MANDATED if case_id in mandated else HAS_RECORDS].append(
+                LedgerRow(case, MANDATED if case_id in mandated else HAS_RECORDS, tuple(mandated.get(case_id, ())),
+                          records))
+    taken = {row.case.id for rows in groups.values() for row in rows}
+    # The cases open to a carrier of its types are the same rows for every such carrier: worked out once.
+    offered = index.remember("ledger-open", (frozenset(carrier.types), audience),
+                             lambda: _open_rows(corpus, carrier.types, audience))
+    eligible_rows = [row for row in offered if row.case.id not in taken and row.case.origin_carrier != carrier.id]
+    return groups[MANDATED] + groups[HAS_RECORDS] + eligible_rows
 
 
-def _mandating_batches(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
-    """carrier id -> case id -> the replication batches whose targets include the carrier."""
-    found: dict[str, dict[str, list[str]]] = {}
-    for info in batches(corpus):
-        if not info.level.endswith("replication"):
-            continue
-        for carrier_id in batch_targets(corpus, info):
-            mine = found.setdefault(carrier_id, {})
-            for case_id in info.cases:
+def _open_rows(corpus: Corpus, carrier_types: Iterable[str], audience: str) -> list[LedgerRow]:
+    """The active cases a carrier of these types is eligible for (shown to this audience), by id."""
+    return [LedgerRow(case, ELIGIBLE, (), ()) for case in sorted(corpus.cases.values(), key=lambda c: c.id)
+            if case.lifecycle == "active" and suits(case, carrier_types)
+            and (audience != PUBLIC or case.audience == PUBLIC)]
+
+
+def _mandated_cases(corpus: Corpus, carrier_id: str) -> dict[str, list[str]]:
+    """case id -> the replication batches that mandate it for this carrier (not its own cases)."""
+    mine = mandating_batches(corpus, carrier_id)
+    found: dict[str, list[str]] = {}
+    for key, case_ids in batch_cases(corpus).items():
+        if key in mine:
+            for case_id in case_ids:
                 if corpus.cases[case_id].origin_carrier != carrier_id:
-                    mine.setdefault(case_id, []).append(info.key)
+                    found.setdefault(case_id, []).append(key)
     return found
 
 
 def shown_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> tuple[Adoption, ...]:
     """The records of a carrier that a ledger shows and hashes: in a public ledger (the default:
     it leaves the office) only the public ones; in an internal ledger all of them."""
-    return tuple(a for a in case.adoptions if a.carrier == carrier_id and (audience != PUBLIC or a.audience == PUBLIC))
+    return _visible(tuple(a for a in case.adoptions if a.carrier == carrier_id), audience)
+
+
+def _visible(records: tuple[Adoption, ...], audience: str) -> tuple[Adoption, ...]:
+    return records if audience != PUBLIC else tuple(a for a in records if a.audience == PUBLIC)
+
+
+def _records_of(corpus: Corpus, case: Case, carrier_id: str) -> tuple[Adoption, ...]:
+    """A carrier's records of a case, all periods: the case's records are grouped by carrier
+    once (a case can hold thousands, and each of its carriers' ledgers asks)."""
+    def by_carrier() -> dict[str, tuple[Adoption, ...]]:
+        found: dict[str, list[Adoption]] = {}
+        for record in case.adoptions:
+            found.setdefault(record.carrier, []).append(record)
+        return {carrier: tuple(records) for carrier, records in found.items()}
+
+    return index_of(corpus).remember("ledger-records", case.id, by_carrier).get(carrier_id, ())
 
 
 def hidden_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> bool:
@@ -158,18 +189,35 @@ def editable_values(row: LedgerRow) -> dict[str, str]:
 
 
 def ledger_row_cells(corpus: Corpus, row: LedgerRow) -> Row:
-    case = row.case
+    """The row's cells. A row with no records is the same in the ledger of every carrier it is
+    offered or mandated to alike, so its cells are worked out once (and must not be changed by
+    whoever gets them)."""
+    if not row.records:
+        return index_of(corpus).remember("ledger-plain-row", (row.case.id, row.group, row.batches),
+                                         lambda: _row_cells(corpus, row))
+    return _row_cells(corpus, row)
+
+
+def _row_cells(corpus: Corpus, row: LedgerRow) -> Row:
     values = editable_values(row)
-    cells: Row = {
-        "case": case.id, "case_title": case.title, "origin": corpus.carrier_name(case.origin_carrier),
-        "categories": "、".join(label("category", c, "zh") for c in case.categories),
+    return {
+        **_case_cells(corpus, row.case),
         "batch": SEPARATOR.join(batch_name(key) for key in row.batches), "group": GROUP_LABELS[row.group],
         **values,
         FINGERPRINT_KEY: fingerprint(state_hash(row.records), values_hash(values)),
     }
-    return cells
 
 
+def _case_cells(corpus: Corpus, case: Case) -> Row:
+    """The read-only cells of a case, the same in every carrier's ledger: worked out once."""
+    def compute() -> Row:
+        return {"case": case.id, "case_title": case.title, "origin": corpus.carrier_name(case.origin_carrier),
+                "categories": "、".join(label("category", c, "zh") for c in case.categories)}
+
+    return index_of(corpus).remember("ledger-case-cells", case.id, compute)
+
+
+@cache
 def batch_name(key: str) -> str:
     level, _, number = key.rpartition("-")
     return f"{label('recognition_level', level, 'zh')}第{number}批" if level in vocab("recognition_level") else key
@@ -222,7 +270,7 @@ def ledger_file_name(carrier: Carrier, fmt: str) -> str:
 
 
 def write_ledger(corpus: Corpus, carrier: Carrier, version: DataVersion, out: Path, fmt: str, return_to: str,
-                 exported_on: str, audience: str = PUBLIC) -> Path:
+                 exported_on: str, audience: str = PUBLIC, cache: RowsCache | None = None) -> Path:
     """One carrier's ledger into `out`: a workbook with a cover sheet and the ledger sheet, or a
     CSV (UTF-8 with BOM, for Excel) with the title line above the headings."""
     rows = ledger_rows(corpus, carrier, audience)
@@ -232,5 +280,72 @@ def write_ledger(corpus: Corpus, carrier: Carrier, version: DataVersion, out: Pa
         write_csv(sheet.rows, path, sheet.columns, lang="zh", title_rows=sheet.title_rows)
     else:
         write_xlsx([cover_sheet(carrier, version, return_to, exported_on, len(rows), audience), sheet], path,
-                   lang="zh")
+                   lang="zh", cache=cache)
     return path
+
+
+@dataclass(frozen=True)
+class Round:
+    """What every ledger of one export shares."""
+    corpus: Corpus
+    version: DataVersion
+    out: Path
+    fmt: str
+    return_to: str
+    exported_on: str
+    audience: str = PUBLIC
+    rows: RowsCache = field(default_factory=RowsCache)  # most rows are the same in many ledgers
+
+
+PARALLEL_FROM = 40  # carriers; fewer are written quicker in this process than a fork costs
+
+
+def write_ledgers(round_: Round, carrier_ids: list[str], done: Callable[[int], None] | None = None) -> list[Path]:
+    """The ledgers of these carriers, in their order. Many are shared between forked processes,
+    which read the corpus this process loaded (the whole round at national scale is minutes
+    of work in one process)."""
+    workers = worker_count(len(carrier_ids), PARALLEL_FROM)
+    if workers < 2:
+        return [_write_one(round_, carrier_id, done) for carrier_id in carrier_ids]
+    global _ROUND
+    _warm(round_.corpus)  # the tables every ledger reads, built once before the fork
+    _ROUND = round_
+    try:
+        chunks = [carrier_ids[i:i + 10] for i in range(0, len(carrier_ids), 10)]
+        written: list[Path] = []
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for paths, refused in pool.map(_write_chunk, chunks):
+                if refused:
+                    raise FileRefused(*refused)
+                written += [Path(p) for p in paths]
+                if done:
+                    done(len(paths))
+        return written
+    finally:
+        _ROUND = None
+
+
+_ROUND: Round | None = None  # what a forked worker writes from
+
+
+def _write_one(round_: Round, carrier_id: str, done: Callable[[int], None] | None = None) -> Path:
+    path = write_ledger(round_.corpus, round_.corpus.carriers[carrier_id], round_.version, round_.out, round_.fmt,
+                        round_.return_to, round_.exported_on, round_.audience, round_.rows)
+    if done:
+        done(1)
+    return path
+
+
+def _write_chunk(carrier_ids: list[str]) -> tuple[list[str], tuple[str, str] | None]:
+    """In a worker: these carriers' ledgers; a refused file comes back as its two messages
+    (the exception itself does not survive pickling)."""
+    assert _ROUND is not None
+    try:
+        return [str(_write_one(_ROUND, carrier_id)) for carrier_id in carrier_ids], None
+    except FileRefused as exc:
+        return [], (exc.zh, exc.en)
+
+
+def _warm(corpus: Corpus) -> None:
+    mandating_batches(corpus, "")
+    batch_cases(corpus)

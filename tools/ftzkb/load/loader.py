@@ -163,8 +163,10 @@ def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedY
             yield FileFacts.of_list(found), None
 
 
-def worker_count(jobs: int) -> int:
-    if jobs < POOL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+def worker_count(jobs: int, threshold: int = POOL_THRESHOLD) -> int:
+    """Processes to share `jobs` between: 1 below `threshold` jobs (a fork costs more than it
+    saves) or where processes cannot be forked; else FTZKB_JOBS, or up to 2."""
+    if jobs < threshold or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("FTZKB_JOBS", "")
     return int(wanted) if wanted.isdigit() else min(2, os.cpu_count() or 1)
