@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -165,16 +165,20 @@ def read_file_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     from ftzkb.fsio import FileRefused, FileTooLarge, read_regular
 
     path = Path(path)
-    in_data_dir = path.parent.name in DATA_DIRNAMES
-    allowed = [path.parent.parent / name for name in DATA_DIRNAMES] if in_data_dir else None
     try:
-        return read_regular(path, max_bytes, allowed)
+        return read_regular(path, max_bytes, _data_dirs_beside(path.parent))
     except FileRefused as exc:  # the diagnostic names the file already
         zh, en = exc.zh.removeprefix(f"{path} "), exc.en.removeprefix(f"{path} ")
         zh, en = ("此文件" + zh if zh != exc.zh else zh), ("this file " + en if en != exc.en else en)
         if isinstance(exc, FileTooLarge):  # each id written out: the registry test reads them
             raise YamlLoadError("yaml-too-large", 1, 1, zh, en) from None
         raise YamlLoadError("file-unreadable", 1, 1, zh, en) from None
+
+
+@cache
+def _data_dirs_beside(folder: Path) -> list[Path] | None:
+    """For a file in cases/ or carriers/: both of them (a symlink there may point into either)."""
+    return [folder.parent / name for name in DATA_DIRNAMES] if folder.name in DATA_DIRNAMES else None
 
 
 def load_yaml_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
