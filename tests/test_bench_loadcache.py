@@ -82,3 +82,16 @@ def test_quick_builder_matches_the_careful_one_on_synthetic_files(tmp_path):
     for path in sorted(root.rglob("*.yaml")):
         text = path.read_text("utf-8")
         assert load_yaml_text(text).data == _load_carefully(text).data
+
+
+def test_corpus_files_come_in_the_order_paths_sort_in(tmp_path):
+    """`corpus_files` sorts by name (quicker): the order Path's own comparison gives."""
+    from ftzkb.load.loader import corpus_files
+
+    names = ["b.yaml", "a-2.yaml", "a_1.yaml", "A.yaml", "a.yaml", "案例.yaml", "z9.yaml", "z10.yaml", "-x.yaml"]
+    for folder in ("cases", "carriers"):
+        (tmp_path / folder).mkdir()
+        for name in names:
+            (tmp_path / folder / name).write_text("id: x\n")
+    found = corpus_files(tmp_path)
+    assert found == sorted((tmp_path / "carriers").glob("*.yaml")) + sorted((tmp_path / "cases").glob("*.yaml"))

@@ -44,7 +44,13 @@ class LoadResult:
 
 
 def corpus_files(root: Path) -> list[Path]:
-    return sorted((root / CARRIERS_DIRNAME).glob("*.yaml")) + sorted((root / CASES_DIRNAME).glob("*.yaml"))
+    # By name: the order Path's own comparison gives within one folder, without its cost per comparison.
+    return [*sorted((root / CARRIERS_DIRNAME).glob("*.yaml"), key=_name),
+            *sorted((root / CASES_DIRNAME).glob("*.yaml"), key=_name)]
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 def kind_of(path: Path) -> str:
