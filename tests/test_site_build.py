@@ -154,6 +154,27 @@ def test_deferred_blocks_change_nothing_but_their_markers(tmp_path):
     assert entries(plain) == entries(hooked)
 
 
+def test_pages_and_deferred_blocks_wait_on_disk_not_in_memory(tmp_path, monkeypatch):
+    """MkDocs reads every page before it writes one: the generated pages are handed over as files
+    and each page's deferred blocks wait in a file until the page is written (a 20,000-case site
+    would otherwise be in memory whole, twice)."""
+    from types import SimpleNamespace
+
+    from ftzkb import mkdocs_hook
+    from ftzkb.site.generate import generate
+
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a")})
+    generated = generate(corpus, "public", spill=tmp_path / "spill")
+    assert generated.files and all(isinstance(c, Path) and c.is_file() for c in generated.files.values())
+    monkeypatch.setattr(mkdocs_hook, "_spill", [str(tmp_path / "spill")])
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="cases/a.md"))
+    markdown = "前\n<!--ftzkb:defer-->\n<table><tr><td>大表</td></tr></table>\n<!--/ftzkb:defer-->\n后"
+    left = mkdocs_hook.on_page_markdown(markdown, page)
+    assert "大表" not in left and all(isinstance(v, Path) for v in mkdocs_hook._deferred.values())
+    assert "<table><tr><td>大表</td></tr></table>" in mkdocs_hook.on_post_page(f"<p>{left}</p>", page)
+    assert not mkdocs_hook._deferred
+
+
 def _run(*args: str):
     return CliRunner().invoke(main, ["--lang", "en", "site", *args])
 

@@ -10,6 +10,7 @@ The corpus is $FTZKB_ROOT (else the repository); the audience is $FTZKB_AUDIENCE
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page
 
-_deferred: dict[str, list[str]] = {}  # page source path -> its deferred HTML blocks
+_deferred: dict[str, Path] = {}  # page source path -> the file holding its deferred HTML blocks
 _spill: list[str] = []  # temporary directories holding generated files until they are copied
 
 
@@ -66,14 +67,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, **kwargs: Any) -> str:
     markdown, blocks = take_out(markdown)
-    if blocks:
-        _deferred[page.file.src_uri] = blocks
+    if blocks:  # kept on disk until the page is written: MkDocs reads every page before it writes one
+        where = Path(_spill[-1]) / ".deferred" / f"{len(_deferred)}.json"
+        where.parent.mkdir(exist_ok=True)
+        where.write_text(json.dumps(blocks, ensure_ascii=False), "utf-8")
+        _deferred[page.file.src_uri] = where
     return markdown
 
 
 def on_post_page(output: str, page: Page, **kwargs: Any) -> str:
-    blocks = _deferred.pop(page.file.src_uri, None)
-    return put_back(output, blocks) if blocks else output
+    where = _deferred.pop(page.file.src_uri, None)
+    return put_back(output, json.loads(where.read_text("utf-8"))) if where else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -85,5 +89,6 @@ def on_build_error(error: Exception) -> None:
 
 
 def _remove_spill() -> None:
+    _deferred.clear()
     while _spill:
         shutil.rmtree(_spill.pop(), ignore_errors=True)

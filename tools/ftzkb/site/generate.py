@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,16 +93,14 @@ def _alongside(site: Site, spill: Path) -> dict[str, str | bytes | Path]:
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
                 written = pool.submit(_write_files, str(spill), 2)
                 site.shard = (0, 2)
-                files: dict[str, str | bytes | Path] = dict(produce(site, SITE_PRODUCERS + RECORD_PRODUCERS))
-                paths = written.result()
+                paths = _written(spill, produce(site, SITE_PRODUCERS + RECORD_PRODUCERS)) + written.result()
         else:
-            files = dict(produce(site, SITE_PRODUCERS + RECORD_PRODUCERS))
-            paths = _write_files(str(spill), 0)
+            paths = _written(spill, produce(site, SITE_PRODUCERS + RECORD_PRODUCERS)) + _write_files(str(spill), 0)
     finally:
         _SITE = None
-    for path in paths:
-        files[path] = (spill / path).read_text("utf-8") if path.endswith(".md") else spill / path
-    return files
+    # Files, not their content: the generator reads each page when it comes to it, so a site of
+    # 20,000 cases is never all in memory at once.
+    return {path: spill / path for path in paths}
 
 
 def _write_files(spill: str, processes: int) -> list[str]:
@@ -110,9 +109,14 @@ def _write_files(spill: str, processes: int) -> list[str]:
     if processes:
         _SITE.shard = (1, processes)
         producers += RECORD_PRODUCERS
+    return _written(Path(spill), produce(_SITE, producers))
+
+
+def _written(spill: Path, produced: Iterable[tuple[str, str | bytes]]) -> list[str]:
+    """Each produced file written into `spill` as it comes; their paths."""
     written = []
-    for path, content in produce(_SITE, producers):
-        target = Path(spill) / path
+    for path, content in produced:
+        target = spill / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             target.write_bytes(content)
