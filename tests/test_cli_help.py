@@ -113,19 +113,21 @@ HEAVY = ("jsonschema", "fastjsonschema", "yaml", "openpyxl", "whoosh", "pypinyin
 HELP_PATHS = sorted({(name,) for name in NAMES} | set(leaf_commands()))
 
 
-def loaded_for_help(*args: str) -> list[str]:
-    """The HEAVY modules a fresh interpreter has loaded after `ftzkb ARGS` (as the printed list)."""
+def loaded_for_help(*args: str, modules: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of `modules` a fresh interpreter has loaded after `ftzkb ARGS` (as the printed list)."""
     import subprocess
     import sys
 
     code = ("import sys\nfrom ftzkb.cli import main\nargs, wanted = sys.argv[1].split(), sys.argv[2:]\ntry:\n"
             "    main(args)\nexcept SystemExit:\n    pass\nprint(sorted(m for m in wanted if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code, " ".join(args), *HEAVY], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code, " ".join(args), *modules], capture_output=True, text=True)
     return done.stdout.strip().splitlines()[-1:] or [done.stderr]
 
 
-def test_top_level_help_loads_no_heavy_module():
-    assert loaded_for_help("--help") == ["[]"]
+def test_top_level_help_loads_only_the_command_table():
+    """`ftzkb --help` lists the commands from `COMMANDS` alone: no command module, no traceback machinery."""
+    commands = tuple(f"ftzkb.commands.{module}" for module, _, _ in COMMANDS.values())
+    assert loaded_for_help("--help", modules=(*HEAVY, *commands, "ftzkb.commands", "traceback")) == ["[]"]
 
 
 @pytest.mark.parametrize("path", HELP_PATHS, ids=" ".join)
