@@ -41,7 +41,7 @@ def command(paths: tuple[Path, ...], check: bool, drop_comments: bool, root: Pat
     try:
         files = expand_paths(paths or [base / "cases", base / "carriers"])
     except UsageError as exc:
-        fail(str(exc), str(exc), code=2)
+        fail(exc.zh, exc.en, code=2)
     by_root: dict[Path, list[Path]] = defaultdict(list)
     for path in files:
         by_root[root_of(path)].append(path)

@@ -63,7 +63,7 @@ def command(paths: tuple[Path, ...], strict: bool, changed_since: str | None, fi
         try:
             report = validate(base, paths, changed_since, reuse_verdict=True)
         except UsageError as exc:
-            fail(str(exc), str(exc), code=2)
+            fail(exc.zh, exc.en, code=2)
     _print_report(report, base, paths, root, fmt)
     sys.exit(report.exit_code(strict))
 
@@ -75,7 +75,7 @@ def _fix(base: Path, paths: tuple[Path, ...], dry_run: bool, fmt: str) -> Report
     try:
         plan = plan_fixes(base, paths)
     except UsageError as exc:
-        fail(str(exc), str(exc), code=2)
+        fail(exc.zh, exc.en, code=2)
     if dry_run:
         if fmt == "text":
             click.echo(plan.diff(), nl=False)
