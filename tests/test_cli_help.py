@@ -109,19 +109,27 @@ def test_one_language_splits_bilingual_help(text, zh, en, monkeypatch):
 
 HEAVY = ("jsonschema", "fastjsonschema", "yaml", "openpyxl", "whoosh", "pypinyin", "jieba", "ftzkb.load.loader",
          "ftzkb.replication", "ftzkb.export")
-# Commands whose modules (outside the command-line layer's reach) still load heavy code at import.
-EAGER = {"validate": "ftzkb.rules.validate loads the loader at import",
-         "fmt": "ftzkb.commands.fmt loads the loader and the schema at import",
-         "site": "ftzkb.commands.site loads the model at import"}
+# Every command line that has a help page: each command and group, and each subcommand of a group.
+HELP_PATHS = sorted({(name,) for name in NAMES} | set(leaf_commands()))
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=EAGER[n], strict=False))
-                                  if n in EAGER else n for n in NAMES])
-def test_help_loads_no_heavy_module(name):
+def loaded_for_help(*args: str, modules: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of `modules` a fresh interpreter has loaded after `ftzkb ARGS` (as the printed list)."""
     import subprocess
     import sys
 
-    code = ("import sys\nfrom ftzkb.cli import main\ntry:\n    main([sys.argv[1], '--help'])\nexcept SystemExit:\n"
-            "    pass\nprint(sorted(m for m in sys.argv[2:] if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code, name, *HEAVY], capture_output=True, text=True)
-    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+    code = ("import sys\nfrom ftzkb.cli import main\nargs, wanted = sys.argv[1].split(), sys.argv[2:]\ntry:\n"
+            "    main(args)\nexcept SystemExit:\n    pass\nprint(sorted(m for m in wanted if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, " ".join(args), *modules], capture_output=True, text=True)
+    return done.stdout.strip().splitlines()[-1:] or [done.stderr]
+
+
+def test_top_level_help_loads_only_the_command_table():
+    """`ftzkb --help` lists the commands from `COMMANDS` alone: no command module, no traceback machinery."""
+    commands = tuple(f"ftzkb.commands.{module}" for module, _, _ in COMMANDS.values())
+    assert loaded_for_help("--help", modules=(*HEAVY, *commands, "ftzkb.commands", "traceback")) == ["[]"]
+
+
+@pytest.mark.parametrize("path", HELP_PATHS, ids=" ".join)
+def test_help_loads_no_heavy_module(path):
+    assert loaded_for_help(*path, "--help") == ["[]"]

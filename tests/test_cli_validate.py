@@ -53,6 +53,30 @@ def test_missing_path_is_a_usage_error():
     assert "找不到" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["validate", "fmt"])
+def test_a_missing_path_is_named_in_one_language(command):
+    zh = ftzkb(command, "no/such/file.yaml")
+    assert zh.returncode == 2 and zh.stderr.strip() == "找不到文件或目录：no/such/file.yaml"
+    en = ftzkb(command, "no/such/file.yaml", lang="en")
+    assert en.returncode == 2 and en.stderr.strip() == "no such file or directory: no/such/file.yaml"
+
+
+def test_a_root_without_data_is_named_in_one_language(tmp_path):
+    nowhere = tmp_path / "nowhere"
+    zh, en = ftzkb("validate", "--root", str(nowhere)), ftzkb("validate", "--root", str(nowhere), lang="en")
+    assert zh.stderr.strip() == f"{nowhere} 下没有 cases/ 或 carriers/ 目录"
+    assert en.stderr.strip() == f"{nowhere} has no cases/ or carriers/ directory"
+
+
+def test_a_usage_error_keeps_both_languages_for_the_caller():
+    from ftzkb.rules.validate import UsageError, expand_paths
+
+    with pytest.raises(UsageError) as refused:
+        expand_paths([Path("no/such/file.yaml")])
+    assert (refused.value.zh, refused.value.en) == ("找不到文件或目录：no/such/file.yaml",
+                                                    "no such file or directory: no/such/file.yaml")
+
+
 def test_single_file_reports_only_that_file():
     result = ftzkb("validate", "--root", str(BAD), str(BAD / "cases" / "dup-key.yaml"))
     files = {line.split(":")[0] for line in result.stdout.splitlines()}

@@ -10,11 +10,15 @@ import pytest
 from conftest import ftzkb, minimal_case, write_corpus
 from ftzkb.resolve import (
     CARRIER,
+    NameIndex,
     Resolver,
     Unresolved,
+    carriers_of,
     carriers_on_disk,
+    cases_of,
     cases_on_disk,
     key,
+    names_digest,
     names_on_disk,
     recognitions,
     vocabulary,
@@ -233,3 +237,88 @@ def test_a_stale_names_cache_is_corrected(root):
     assert cases_on_disk(root).resolve("全新的标题") == "c1"
     with pytest.raises(Unresolved):
         cases_on_disk(root).resolve("一站式")
+
+
+# --- the fast path: a name index worked out ahead answers as the plain path does ---------------
+
+
+def outcome(resolver: Resolver, typed: str) -> tuple:
+    try:
+        return ("found", resolver.resolve(typed))
+    except Unresolved as exc:
+        return ("refused", exc.zh, exc.en, exc.candidates, exc.ambiguous)
+
+
+def references(names) -> list[str]:
+    """What people type: ids, names and their starts and parts, other spellings, and nonsense."""
+    typed = ["", "  ", "-", "不存在的地方", "xyz", "zz-top", "QFLP", "苏州", "经开区", "片区", "kunshan", "第1批"]
+    for item, found in names.items():
+        typed += [item, item.upper(), item.replace("-", " "), item[: max(2, len(item) // 2)]]
+        for name in found:
+            typed += [name, name[:2], name[:3], name[: len(name) // 2], name[2:6], name[-3:], name.lower(),
+                      name.replace("（", "(").replace("）", ")"), f" {name} "]
+    return list(dict.fromkeys(typed))
+
+
+def plain_and_indexed(kind, names) -> tuple[Resolver, Resolver]:
+    return Resolver(kind, names), Resolver(kind, names, index=lambda resolver: NameIndex.of(resolver.names))
+
+
+@pytest.mark.parametrize("which", ["cases", "carriers"])
+def test_the_name_index_answers_as_the_plain_path_on_the_real_corpus(real_corpus, which):
+    resolver = (cases_of if which == "cases" else carriers_of)(real_corpus)
+    plain, indexed = plain_and_indexed(resolver.kind, resolver.names)
+    typed = references(resolver.names)
+    assert len(typed) > 500
+    assert [outcome(indexed, t) for t in typed] == [outcome(plain, t) for t in typed]
+    assert indexed.name_index() is not None
+
+
+def test_the_name_index_answers_as_the_plain_path_on_awkward_names():
+    names = {**{cid: tuple(n for n in (short, name, en) if n) for cid, (name, short, en) in CARRIERS.items()},
+             "qflp": ("苏州ＱＦＬＰ试点", "QFLP pilot"), "dash": ("—", "（）"), "twice": ("同名", "同名"),
+             "a": ("甲",), "a-b": ("甲乙",), "bar|pipe": ("竖线 | 名称",), "nul": ("有\0空字符",),
+             "empty": ("", "空的")}
+    plain, indexed = plain_and_indexed(CARRIER, names)
+    typed = [*references(names), "ＱＦＬＰ", "qflp试点", "同名", "甲", "竖线", "空字符", "suzhou-are"]
+    assert [outcome(indexed, t) for t in typed] == [outcome(plain, t) for t in typed]
+
+
+def test_the_digest_tells_apart_names_that_join_alike():
+    digests = {names_digest(names) for names in (
+        {"a": ("b", "c")}, {"a": ("b\0c",)}, {"a": ("b",), "c": ()}, {"a\0b": ("c",)}, {"a": ("", "b", "c")},
+        {"a": ("b", "c"), "d": ()}, {"d": (), "a": ("b", "c")}, {})}
+    assert len(digests) == 8
+    assert names_digest({"a": ("b", "c")}) == names_digest({"a": ["b", "c"]})  # lists from JSON, tuples from a corpus
+
+
+def test_a_corpus_resolver_takes_the_stored_index_only_for_its_own_names(root, monkeypatch):
+    import dataclasses
+
+    from ftzkb import resolve
+    from ftzkb.load.loader import load_corpus
+
+    assert cases_of(load_corpus(root).corpus).name_index() is None  # two cases: the plain way is quicker
+    monkeypatch.setattr(resolve, "INDEXED_FROM", 1)
+    assert cases_on_disk(root).resolve("一站式") == "c1"  # writes the names cache and its index
+    corpus = load_corpus(root).corpus
+    same = cases_of(corpus)
+    assert same.resolve("一站式") == "c1" and same.name_index() is not None  # the files' index, made from the lines
+    assert carriers_of(corpus).resolve("南京片区") == "nanjing-area"
+    renamed = dataclasses.replace(corpus, cases={**corpus.cases, "c2": dataclasses.replace(corpus.cases["c2"],
+                                                                                         title="另一个标题")})
+    differs = cases_of(renamed)
+    assert differs.resolve("另一个标题") == "c2" and differs.name_index() is None  # answered the plain way
+    assert cases_of(renamed).name_index() is None  # the files' own index is kept: it is current
+    (root / "cases" / "c3.yaml").write_text(minimal_case("c3"), "utf-8")  # the directory changes
+    assert cases_of(renamed).name_index() is None  # … so this time its own index is stored
+    again = cases_of(renamed)
+    assert again.resolve("另一个标题") == "c2" and again.name_index() is not None
+    assert cases_on_disk(root).resolve("测试案例c3") == "c3"  # and the files' index is made again from the lines
+
+
+def test_without_caches_there_is_no_index(root, monkeypatch):
+    monkeypatch.setenv("FTZKB_NO_CACHE", "1")
+    resolver = cases_on_disk(root)
+    assert resolver.resolve("一站式") == "c1" and resolver.name_index() is None
+    assert not (root / ".ftzkb-cache").exists()

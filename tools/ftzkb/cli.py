@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -92,7 +90,12 @@ CLICK_ZH_PLURAL: dict[str, tuple[str, str]] = {
 # Help texts Click makes once: both languages, one shown (see one_language).
 CLICK_HELP = {"Show this message and exit.": "显示本帮助并退出", "Show the version and exit.": "显示版本号并退出",
               "Confirm the action without prompting.": "不提问，直接确认"}
-_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _has_han(text: str) -> bool:
+    """Whether `text` has a Chinese character (a loop, not a regular expression: compiling a class of
+    27,000 characters costs every start a few milliseconds)."""
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def click_gettext(message: str) -> str:
@@ -111,7 +114,7 @@ def one_language(text: str) -> str:
     """`中文 / English` → the part in the current language (text without such a split stays whole)."""
     start = 0
     while (at := text.find(" / ", start)) != -1:
-        if _HAN.search(text[:at]) and not _HAN.search(text[at + 3:]):
+        if _has_han(text[:at]) and not _has_han(text[at + 3:]):
             return text[at + 3:] if current_lang() == "en" else text[:at]
         start = at + 1
     return text
@@ -258,6 +261,8 @@ def _report_unexpected(ctx: click.Context, exc: Exception) -> None:
     if isinstance(exc, BrokenPipeError):  # `ftzkb search … | head`: Click's own handling ends quietly
         raise exc
     if ctx.meta.get("ftzkb.debug") or os.environ.get("FTZKB_DEBUG"):
+        import traceback  # here, not at the top: every start (and `--help`) would pay for it
+
         traceback.print_exception(exc)
     command = " ".join(["ftzkb", *([ctx.invoked_subcommand] if ctx.invoked_subcommand else [])])
     detail = f"{type(exc).__name__}: {exc}"[:300]

@@ -15,6 +15,14 @@ Where the names come from: a loaded `Corpus` (`carriers_of`, `cases_of`), the fi
 commands that do not load the corpus (`carriers_on_disk`, `cases_on_disk`: the top-level name
 lines of each file, cached by mtime and size in `.ftzkb-cache/`), the vocabularies (`vocabulary`),
 or any mapping of ids to names (`Resolver(kind, names)`, e.g. from the search index).
+
+Normalising every name (`key`) costs a corpus of 5,000 cases tens of milliseconds, so the names
+cache keeps each file's keys too, and beside it a `NameIndex` — every key, one line per id — that
+a lookup searches without normalising anything. A disk resolver trusts the index as it trusts the
+names cache (the directory's mtime; its answer is confirmed in its file); a corpus resolver (of
+`INDEXED_FROM` ids or more) only if the index was made from exactly its names (`names_digest`),
+else it answers the plain way and stores an index of its own names for the next run. Either way
+the answer is the plain one.
 """
 
 from __future__ import annotations
@@ -24,9 +32,9 @@ import json
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,14 +99,18 @@ def looks_like_id(text: str) -> bool:
 class Resolver:
     """References of one kind. `names` maps id -> names (or is a function giving that mapping,
     called only when a reference is not an exact id); `is_id` answers "is this an id?" cheaply
-    (default: membership in the names)."""
+    (default: membership in the names); `index`, if given, gives a `NameIndex` of these names (or
+    None) when one is first needed: the fast path, which answers as the plain one does."""
 
     def __init__(self, kind: Kind, names: Names | Callable[[], Names],
-                 is_id: Callable[[str], bool] | None = None) -> None:
+                 is_id: Callable[[str], bool] | None = None,
+                 index: Callable[[Resolver], NameIndex | None] | None = None) -> None:
         self.kind = kind
         self._names = names
         self._is_id = is_id
         self._lines: tuple[list[tuple[str, str]], list[int], str] | None = None
+        self._index_source = index
+        self._index: NameIndex | None = None
 
     @property
     def names(self) -> Names:
@@ -117,15 +129,18 @@ class Resolver:
                 return candidate
         if not given:
             raise Unresolved(f"{self.kind.zh}不能为空", f"the {self.kind.en} is empty")
-        wanted = key(given)
-        candidates = self._holding(wanted) if wanted else []
-        for tier in (_exact, _prefix, _part):
-            found = tier(candidates, wanted)
+        for found in self._tiers(key(given)):
             if len(found) == 1:
                 return found[0]
             if found:
                 raise self._ambiguous(given, found)
         raise self._unknown(given)
+
+    def name_index(self) -> NameIndex | None:
+        """The index of these names, if one was given and could be had."""
+        if self._index_source is not None:
+            self._index, self._index_source = self._index_source(self), None
+        return self._index
 
     def display(self, item: str) -> str:
         """How an id is named in a message: its first name in the current language."""
@@ -136,6 +151,19 @@ class Resolver:
         return names[0] if names else item
 
     # --- the tiers ---------------------------------------------------------------------------
+
+    def _tiers(self, wanted: str) -> Iterator[list[str]]:
+        """The ids each tier finds, in the order of the names: from the index when there is one,
+        else from the names that may hold `wanted` (`_holding`)."""
+        if not wanted:
+            return
+        index = self.name_index()
+        if index is None:
+            candidates = self._holding(wanted)
+            for tier in (_exact, _prefix, _part):
+                yield tier(candidates, wanted)
+            return
+        yield from index.tiers(wanted)
 
     def _holding(self, wanted: str, loose: bool = False) -> list[tuple[str, str]]:
         """(id, key) of the ids and names that may hold `wanted` (each tier matches a part of a
@@ -229,13 +257,92 @@ def _exact(candidates: list[tuple[str, str]], wanted: str) -> list[str]:
 
 
 def _prefix(candidates: list[tuple[str, str]], wanted: str) -> list[str]:
-    return list(dict.fromkeys(item for item, k in candidates if k.startswith(wanted))) if len(wanted) >= 2 else []
+    return list(dict.fromkeys(item for item, k in candidates if k.startswith(wanted))) if _prefix_long(wanted) else []
 
 
 def _part(candidates: list[tuple[str, str]], wanted: str) -> list[str]:
-    if len(wanted) < (2 if _HAN.search(wanted) else 3):
-        return []
-    return list(dict.fromkeys(item for item, k in candidates if wanted in k))
+    return list(dict.fromkeys(item for item, k in candidates if wanted in k)) if _part_long(wanted) else []
+
+
+def _prefix_long(wanted: str) -> bool:
+    """Long enough to be taken as the start of a name."""
+    return len(wanted) >= 2
+
+
+def _part_long(wanted: str) -> bool:
+    """Long enough to be taken as a part of a name."""
+    return len(wanted) >= (2 if _HAN.search(wanted) else 3)
+
+
+_FIELD, _LINE = " ", "|"  # in a NameIndex: around each key, between lines (`key` leaves out both)
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Every id's and name's key worked out ahead: one line per id, in the order of the names, its
+    keys each between spaces, lines between bars (` kunshanetdz 昆山经开区 昆山经济技术开发区 |…`), so a
+    tier is a plain text search: keys hold only letters, digits and Han. (Neither character needs
+    escaping in JSON, which halves the time to read the index.) `digest` is `names_digest` of the
+    names it was made from."""
+
+    ids: tuple[str, ...]
+    lines: str
+    digest: str
+
+    @classmethod
+    def of(cls, names: Names, digest: str | None = None) -> NameIndex:
+        ids = tuple(names)
+        return cls(ids, _LINE.join(key_line(item, names[item]) for item in ids), digest or names_digest(names))
+
+    def tiers(self, wanted: str) -> Iterator[list[str]]:
+        """The ids whose keys equal `wanted`, then those starting with it, then those holding it."""
+        yield self._holding(f"{_FIELD}{wanted}{_FIELD}")
+        yield self._holding(f"{_FIELD}{wanted}") if _prefix_long(wanted) else []
+        yield self._holding(wanted) if _part_long(wanted) else []
+
+    def _holding(self, text: str) -> list[str]:
+        """The ids of the lines holding `text`, each once (one pass: each hit's line is counted on
+        from the one before)."""
+        lines, found = self.lines, dict[str, None]()
+        line = counted = 0
+        at = lines.find(text)
+        while at != -1:
+            line += lines.count(_LINE, counted, at)
+            counted = at
+            found[self.ids[line]] = None
+            end = lines.find(_LINE, at)
+            at = lines.find(text, end) if end != -1 else -1
+        return list(found)
+
+
+def key_line(item: str, names: Iterable[str]) -> str:
+    """One id's line of a `NameIndex`."""
+    return _FIELD + _FIELD.join(key(text) for text in (item, *names) if text) + _FIELD
+
+
+_HASHED_AS = "utf-16-le"  # how names_digest hashes text: for Han, close to a copy (UTF-8 is three times slower)
+
+
+def names_digest(names: Names) -> str:
+    """What a `NameIndex` is keyed by: the ids in order, each with its names. Hashed as the ids, the
+    number of names of each and all the names, texts joined by NUL (a few milliseconds at 5,000
+    cases); in JSON where that would not be one to one (a text holding a NUL)."""
+    import hashlib
+
+    ids = "\0".join(names)
+    every = "\0".join(list(chain.from_iterable(names.values())))  # a list first: twice as fast
+    try:
+        counts = bytes(map(len, names.values()))
+    except ValueError:  # 256 names or more for one id
+        counts = b""
+    separated = ids.count("\0") == max(len(names) - 1, 0) and every.count("\0") == max(sum(counts) - 1, 0)
+    digest = hashlib.sha1(usedforsecurity=False)  # a cache key; twice as quick as blake2b here
+    if separated and len(counts) == len(names):
+        for part in (ids.encode(_HASHED_AS, "surrogatepass"), counts, every.encode(_HASHED_AS, "surrogatepass")):
+            digest.update(len(part).to_bytes(8, "big") + part)
+    else:
+        digest.update(b"json" + json.dumps(list(names.items())).encode())
+    return digest.hexdigest()
 
 
 def _series(items: Sequence[str], comma: str, last: str) -> str:
@@ -249,13 +356,15 @@ def _series(items: Sequence[str], comma: str, last: str) -> str:
 def carriers_of(corpus: Corpus) -> Resolver:
     carriers = corpus.carriers
     return Resolver(CARRIER, lambda: {c.id: _carrier_names(c.short_name, c.name, c.name_en)
-                                      for c in carriers.values()}, is_id=carriers.__contains__)
+                                      for c in carriers.values()}, is_id=carriers.__contains__,
+                    index=lambda resolver: index_of_names(corpus.root, CARRIERS_DIRNAME, resolver.names))
 
 
 def cases_of(corpus: Corpus) -> Resolver:
     cases = corpus.cases
-    return Resolver(CASE, lambda: {c.id: (c.title, c.title_en or "") for c in cases.values()},
-                    is_id=cases.__contains__)
+    return Resolver(CASE, lambda: {c.id: (c.title, c.title_en) if c.title_en else (c.title,) for c in cases.values()},
+                    is_id=cases.__contains__,
+                    index=lambda resolver: index_of_names(corpus.root, CASES_DIRNAME, resolver.names))
 
 
 def _carrier_names(short: str | None, name: str, english: str | None) -> tuple[str, ...]:
@@ -280,7 +389,8 @@ class DiskResolver(Resolver):
     def __init__(self, kind: Kind, root: Path, dirname: str) -> None:
         folder = root / dirname
         super().__init__(kind, lambda: names_on_disk(root, dirname, quick=True),
-                         is_id=lambda text: looks_like_id(text) and (folder / f"{text}.yaml").is_file())
+                         is_id=lambda text: looks_like_id(text) and (folder / f"{text}.yaml").is_file(),
+                         index=lambda _: index_on_disk(root, dirname))
         self.root, self.dirname, self.folder = root, dirname, folder
 
     fresh = False  # the names were read file by file in this process
@@ -305,7 +415,9 @@ class DiskResolver(Resolver):
             wanted in key(n) for n in (found, *_names_in(self.folder / f"{found}.yaml")))
 
     def _reread(self) -> None:
+        """Every file's names afresh; from now on matched the plain way (the index may be stale)."""
         self._names, self._lines, self.fresh = names_on_disk(self.root, self.dirname), None, True
+        self._index_source, self._index = None, None
 
 
 def vocabulary(name: str) -> Resolver:
@@ -370,7 +482,11 @@ class _RecognitionResolver(Resolver):
 
 # --- names of files on disk --------------------------------------------------------------------
 
-NAMES_CACHE_FORMAT = 1
+NAMES_CACHE_FORMAT = 2  # 2: each file's entry ends with its line of the name index
+INDEX_FORMAT = 1
+# Below this many ids a loaded corpus's names are matched the plain way: checking and reading an
+# index costs as much as it saves (at 600 carriers, a few milliseconds either way).
+INDEXED_FROM = 1000
 _NAME_LINE = re.compile(rb"^(title|title_en|name|short_name|name_en):[ \t]*(.*?)[ \t]*\r?$", re.M)
 _HEAD_BYTES = 8192  # the names are near the top of a file in canonical layout
 
@@ -379,20 +495,26 @@ def names_on_disk(root: Path, dirname: str, quick: bool = False) -> dict[str, tu
     """id (file stem) -> names from the top-level name lines of every file in `root/dirname`,
     reading only files whose mtime or size changed since the cache in `.ftzkb-cache/` was written.
     With `quick`, the cache is taken as it is while the directory's mtime has not moved."""
+    return {stem: tuple(entry[2]) for stem, entry in _files_on_disk(root, dirname, quick)[0].items()}
+
+
+def _files_on_disk(root: Path, dirname: str, quick: bool) -> tuple[dict[str, list], NameIndex | None]:
+    """stem -> [mtime_ns, size, names, index line], in the order of the file names (the loader's);
+    the names cache and the name index beside it rewritten when anything changed (that index is
+    returned too, else None)."""
     folder = root / dirname
     cache_path = cache_dir(root) / f"names-{dirname}.json"
-    try:
-        marks = [os.stat(folder).st_mtime_ns]
-    except OSError:
-        return {}
+    marks = _directory_marks(folder)
+    if marks is None:
+        return {}, None
     cached, cached_marks = _read_names_cache(cache_path)
     if quick and cached and cached_marks == marks:
-        return {stem: tuple(entry[2]) for stem, entry in cached.items()}
+        return cached, None
     found: dict[str, list] = {}
     try:
         entries = [e for e in os.scandir(folder) if e.name.endswith(".yaml") and e.is_file()]
     except OSError:
-        return {}
+        return {}, None
     for entry in entries:
         stem = entry.name[:-5]
         stat = entry.stat()
@@ -400,10 +522,89 @@ def names_on_disk(root: Path, dirname: str, quick: bool = False) -> dict[str, tu
         if old and old[0] == stat.st_mtime_ns and old[1] == stat.st_size:
             found[stem] = old
         else:
-            found[stem] = [stat.st_mtime_ns, stat.st_size, _names_in(Path(entry.path))]
-    if found != cached or marks != cached_marks:
-        _write_names_cache(cache_path, dict(sorted(found.items())), marks)
-    return {stem: tuple(entry[2]) for stem, entry in sorted(found.items())}
+            names = _names_in(Path(entry.path))
+            found[stem] = [stat.st_mtime_ns, stat.st_size, names, key_line(stem, names)]
+    found = dict(sorted(found.items(), key=lambda item: item[0] + ".yaml"))  # in the loader's order
+    if found == cached and marks == cached_marks:
+        return found, None
+    _write_names_cache(cache_path, found, marks)
+    index = _index_of_files(found)
+    _write_index(_index_path(root, dirname), index, marks)
+    return found, index
+
+
+def _directory_marks(folder: Path) -> list | None:
+    try:
+        return [os.stat(folder).st_mtime_ns]
+    except OSError:
+        return None
+
+
+def index_on_disk(root: Path, dirname: str) -> NameIndex | None:
+    """The name index of the files in `root/dirname`, trusted while the directory's mtime stands
+    (as the names cache is); made from the names cache when it does not. None without caches."""
+    if not _caching():
+        return None
+    marks = _directory_marks(root / dirname)
+    if marks is None:
+        return None
+    stored = _read_index(_index_path(root, dirname))
+    if stored is not None and stored[1] == marks:
+        return stored[0]
+    files, written = _files_on_disk(root, dirname, quick=True)
+    if written is not None:
+        return written
+    index = _index_of_files(files)
+    _write_index(_index_path(root, dirname), index, marks)
+    return index
+
+
+def index_of_names(root: Path, dirname: str, names: Names) -> NameIndex | None:
+    """The stored name index, if it was made from exactly these names (a loaded corpus's). If not,
+    None — the plain path answers — and an index of these names is stored for the next run, unless
+    the stored one is the current index of the files themselves (these names then differ from the
+    files', e.g. files with errors left out: storing would only take turns with `index_on_disk`)."""
+    if not _caching() or len(names) < INDEXED_FROM:
+        return None
+    path = _index_path(root, dirname)
+    digest = names_digest(names)
+    stored = _read_index(path)
+    if stored is not None and stored[0].digest == digest:
+        return stored[0]
+    if stored is None or stored[1] is None or stored[1] != _directory_marks(root / dirname):
+        _write_index(path, NameIndex.of(names, digest), None)
+    return None
+
+
+def _index_of_files(files: dict[str, list]) -> NameIndex:
+    return NameIndex(tuple(files), _LINE.join(entry[3] for entry in files.values()),
+                     names_digest({stem: entry[2] for stem, entry in files.items()}))
+
+
+def _index_path(root: Path, dirname: str) -> Path:
+    return cache_dir(root) / f"names-{dirname}-index.json"
+
+
+def _read_index(path: Path) -> tuple[NameIndex, list | None] | None:
+    """The stored index and the directory marks it was made under (None: made from a corpus's names)."""
+    if not _caching():
+        return None
+    try:
+        stored = json.loads(path.read_bytes())
+        if stored.get("format") == INDEX_FORMAT:
+            ids, lines, digest = stored["ids"], stored["lines"], stored["digest"]
+            if isinstance(ids, list) and isinstance(lines, str) and (
+                    lines.count(_LINE) == len(ids) - 1 if ids else not lines):
+                return NameIndex(tuple(ids), lines, str(digest)), stored.get("directory")
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _write_index(path: Path, index: NameIndex, marks: list | None) -> None:
+    document = {"format": INDEX_FORMAT, "directory": marks, "digest": index.digest, "ids": list(index.ids),
+                "lines": index.lines}
+    _write_cache(path, document)
 
 
 def _names_in(path: Path) -> list[str]:
@@ -430,26 +631,35 @@ def _scalar(raw: bytes) -> str:
     return text.split(" #", 1)[0].strip()
 
 
+def _caching() -> bool:
+    return os.environ.get("FTZKB_NO_CACHE", "") in ("", "0")
+
+
 def _read_names_cache(path: Path) -> tuple[dict[str, list], list | None]:
-    if os.environ.get("FTZKB_NO_CACHE", "") not in ("", "0"):
+    if not _caching():
         return {}, None
     try:
         stored = json.loads(path.read_bytes())
-        if stored.get("format") == NAMES_CACHE_FORMAT and isinstance(stored.get("files"), dict):
-            return stored["files"], stored.get("directory")
+        files = stored.get("files")
+        if stored.get("format") == NAMES_CACHE_FORMAT and isinstance(files, dict) and all(
+                isinstance(entry, list) and len(entry) == 4 for entry in files.values()):
+            return files, stored.get("directory")
     except (OSError, ValueError, AttributeError):
         pass
     return {}, None
 
 
 def _write_names_cache(path: Path, files: dict[str, list], marks: list) -> None:
-    if os.environ.get("FTZKB_NO_CACHE", "") not in ("", "0"):
+    _write_cache(path, {"format": NAMES_CACHE_FORMAT, "directory": marks, "files": files})
+
+
+def _write_cache(path: Path, document: dict) -> None:
+    if not _caching():
         return
     from ftzkb.fsio import atomic_replace
 
-    document = {"format": NAMES_CACHE_FORMAT, "directory": marks, "files": files}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_replace(path, json.dumps(document, ensure_ascii=False).encode())
-    except OSError:
+    except (OSError, UnicodeError):  # UnicodeError: a lone surrogate from an escape in a name
         pass  # a cache that cannot be written costs time, never an answer

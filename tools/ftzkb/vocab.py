@@ -9,6 +9,11 @@ from functools import cache
 from .i18n import pick
 from .paths import SCHEMA_DIR
 
+# The two values of the audience vocabulary that code branches on (a public build leaves out
+# everything internal). Here, not in the model, so a command can offer them without loading it.
+PUBLIC = "public"
+INTERNAL = "internal"
+
 
 @dataclass(frozen=True)
 class Vocabulary:

@@ -8,11 +8,8 @@ import click
 
 from ftzkb.commands.common import corpus_root, fail, root_option
 from ftzkb.i18n import pick
-from ftzkb.load.layout import canonical_text, has_inner_comments
-from ftzkb.load.loader import kind_of
-from ftzkb.load.yamlload import YamlLoadError, load_yaml_text
-from ftzkb.record.writes import WriteRefused, read_current, root_of, writing
-from ftzkb.rules.validate import UsageError, expand_paths
+
+# The loader, the schema and the writer are imported when the command runs, not for --help.
 
 
 class _Unformattable(Exception):
@@ -37,11 +34,14 @@ def command(paths: tuple[Path, ...], check: bool, drop_comments: bool, root: Pat
     Rewrite case and carrier files in canonical layout. Files that do not parse or fail the
     schema are left unchanged (run ftzkb validate to see why); all files are written together.
     """
+    from ftzkb.record.writes import root_of
+    from ftzkb.rules.validate import UsageError, expand_paths
+
     base = corpus_root(root)
     try:
         files = expand_paths(paths or [base / "cases", base / "carriers"])
     except UsageError as exc:
-        fail(str(exc), str(exc), code=2)
+        fail(exc.zh, exc.en, code=2)
     by_root: dict[Path, list[Path]] = defaultdict(list)
     for path in files:
         by_root[root_of(path)].append(path)
@@ -55,6 +55,9 @@ def command(paths: tuple[Path, ...], check: bool, drop_comments: bool, root: Pat
 def _format_group(repository: Path, files: list[Path], check: bool, drop_comments: bool) -> tuple[int, int]:
     """Format the files of one repository in one transaction (under its write lock, so each is read
     after any other writer is done). Returns (files left broken, files not in canonical layout)."""
+    from ftzkb.load.loader import kind_of
+    from ftzkb.record.writes import WriteRefused, writing
+
     if check:
         return _plan(files, check, drop_comments)[1:]
     changes: dict[Path, tuple[str, str]] = {}
@@ -73,6 +76,9 @@ def _format_group(repository: Path, files: list[Path], check: bool, drop_comment
 
 
 def _plan(files: list[Path], check: bool, drop_comments: bool) -> tuple[dict[Path, tuple[str, str]], int, int]:
+    from ftzkb.load.layout import has_inner_comments
+    from ftzkb.record.writes import read_current
+
     changes: dict[Path, tuple[str, str]] = {}
     broken = unformatted = 0
     for path in files:
@@ -101,6 +107,9 @@ def _plan(files: list[Path], check: bool, drop_comments: bool) -> tuple[dict[Pat
 def _formatted(path: Path, text: str) -> str:
     """The canonical text of a file that parses and passes the schema; else _Unformattable says why."""
     from ftzkb.load import schema
+    from ftzkb.load.layout import canonical_text
+    from ftzkb.load.loader import kind_of
+    from ftzkb.load.yamlload import YamlLoadError, load_yaml_text
 
     try:
         data = load_yaml_text(text).data

@@ -7,15 +7,14 @@ import click
 
 from ftzkb.commands.common import corpus_root, echo_json, fail, format_option, root_option
 from ftzkb.i18n import pick
-from ftzkb.load.audience import AUDIENCES
-from ftzkb.load.model import PUBLIC
 from ftzkb.paths import CASES_DIRNAME, REPO_ROOT
+from ftzkb.vocab import PUBLIC, vocab
 
 if TYPE_CHECKING:  # loaded when the command runs, not for --help
     from ftzkb.site.publish import Verdict
 
 audience_option = click.option(
-    "--audience", type=click.Choice(AUDIENCES), default=PUBLIC, show_default=True,
+    "--audience", type=click.Choice(vocab("audience").values), default=PUBLIC, show_default=True,
     help="公开版不含标为内部的内容；内部版含全部内容 / public leaves out everything marked internal")
 
 

@@ -4,13 +4,16 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ftzkb.commands.common import corpus_root, fail, format_option, root_option
 from ftzkb.diagnostics import Diagnostic, render
 from ftzkb.i18n import pick
-from ftzkb.rules.validate import Report, UsageError, validate
+
+if TYPE_CHECKING:  # loaded when the command runs, not for --help (it loads the loader)
+    from ftzkb.rules.validate import Report
 
 
 @click.command(epilog="""\b
@@ -51,6 +54,8 @@ def command(paths: tuple[Path, ...], strict: bool, changed_since: str | None, fi
     if fix and changed_since:
         fail("--fix 不能与 --changed-since 同用：请列出要修复的文件，如 ftzkb validate --fix cases/x.yaml",
              "--fix does not combine with --changed-since: name the files to fix", code=2)
+    from ftzkb.rules.validate import UsageError, validate
+
     base = corpus_root(root)
     if fix:
         report = _fix(base, paths, dry_run, fmt)
@@ -58,18 +63,19 @@ def command(paths: tuple[Path, ...], strict: bool, changed_since: str | None, fi
         try:
             report = validate(base, paths, changed_since, reuse_verdict=True)
         except UsageError as exc:
-            fail(str(exc), str(exc), code=2)
+            fail(exc.zh, exc.en, code=2)
     _print_report(report, base, paths, root, fmt)
     sys.exit(report.exit_code(strict))
 
 
 def _fix(base: Path, paths: tuple[Path, ...], dry_run: bool, fmt: str) -> Report:
     from ftzkb.record.fix import WriteRefused, plan_fixes, write_fixes
+    from ftzkb.rules.validate import UsageError
 
     try:
         plan = plan_fixes(base, paths)
     except UsageError as exc:
-        fail(str(exc), str(exc), code=2)
+        fail(exc.zh, exc.en, code=2)
     if dry_run:
         if fmt == "text":
             click.echo(plan.diff(), nl=False)

@@ -12,9 +12,8 @@ from typing import Any
 
 from ftzkb.dates import PartialDate, parse_date
 from ftzkb.load.yamlload import LoadedYaml
-
-PUBLIC = "public"
-INTERNAL = "internal"
+from ftzkb.vocab import INTERNAL as INTERNAL  # the audience values, kept importable from the model
+from ftzkb.vocab import PUBLIC
 
 
 @dataclass(frozen=True)

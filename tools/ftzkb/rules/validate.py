@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 class UsageError(Exception):
-    """A problem with how validate was called (exit code 2)."""
+    """A problem with how validate was called (exit code 2), said in Chinese and in English: the
+    command shows the one asked for (`pick(exc.zh, exc.en)`)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
 
 
 @dataclass
@@ -55,7 +60,7 @@ def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None =
     root = Path(root)
     explicit = expand_paths(paths)
     if not explicit and not (root / CASES_DIRNAME).is_dir() and not (root / CARRIERS_DIRNAME).is_dir():
-        raise UsageError(f"{root} 下没有 cases/ 或 carriers/ 目录 / {root} has no cases/ or carriers/ directory")
+        raise UsageError(f"{root} 下没有 cases/ 或 carriers/ 目录", f"{root} has no cases/ or carriers/ directory")
     whole = reuse_verdict and not explicit and not changed_since and not overrides
     if whole:
         from ftzkb.rules import verdict
@@ -150,7 +155,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise UsageError(f"找不到文件或目录：{path} / no such file or directory: {path}")
+            raise UsageError(f"找不到文件或目录：{path}", f"no such file or directory: {path}")
     return files
 
 
@@ -165,7 +170,7 @@ def changed_files(root: Path, ref: str) -> set[Path]:
         untracked = git(root, "ls-files", "--others", "--exclude-standard", "--", CASES_DIRNAME,
                         CARRIERS_DIRNAME).split()
     except GitError as exc:
-        raise UsageError(f"无法与 {ref} 比较：{exc.zh} / cannot compare with {ref}: {exc.en}") from None
+        raise UsageError(f"无法与 {ref} 比较：{exc.zh}", f"cannot compare with {ref}: {exc.en}") from None
     return {top / name for name in diffed} | {root / name for name in untracked}
 
 
