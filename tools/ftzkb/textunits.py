@@ -9,6 +9,7 @@ Nothing here imports whoosh or pypinyin: `ftzkb validate` uses it too.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -71,3 +72,12 @@ def index_units(text: str, tails: bool = False) -> list[str]:
     if tails:
         found.extend(han[-1] for han, _ in _UNIT.findall(fold(text)) if len(han) > 1)
     return found
+
+
+def char_width(ch: str) -> int:
+    """Columns a character takes in a terminal or a spreadsheet cell: two for Han and full-width signs."""
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def display_width(text: str) -> int:
+    return sum(char_width(ch) for ch in text)

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ftzkb.textunits import char_width, display_width
+
 # --- terminal tables ---------------------------------------------------------------------------
 
-def _char_width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-
-
-def display_width(text: str) -> int:
-    return sum(_char_width(ch) for ch in text)
 
 
 def fit(text: str, width: int) -> str:
@@ -25,10 +20,10 @@ def fit(text: str, width: int) -> str:
         return text + " " * (width - used)
     out, used = [], 0
     for ch in text:
-        if used + _char_width(ch) > width - 1:
+        if used + char_width(ch) > width - 1:
             break
         out.append(ch)
-        used += _char_width(ch)
+        used += char_width(ch)
     return "".join(out) + "…" + " " * (width - 1 - used)
 
 
