@@ -61,6 +61,8 @@ def same_workbook(a: bytes, b: bytes, tmp_path: Path) -> None:
             for first, second in zip(row_one, row_two, strict=True):
                 for part in STYLE_PARTS:
                     assert repr(getattr(first, part)) == repr(getattr(second, part)), (one.title, first.coordinate)
+        assert {r: d.height for r, d in one.row_dimensions.items() if d.height} == \
+            {r: d.height for r, d in two.row_dimensions.items() if d.height}, one.title
         assert sorted(map(str, one.merged_cells.ranges)) == sorted(map(str, two.merged_cells.ranges))
         assert [(v.type, str(v.sqref), v.formula1, v.prompt) for v in one.data_validations.dataValidation] == \
             [(v.type, str(v.sqref), v.formula1, v.prompt) for v in two.data_validations.dataValidation]
@@ -185,3 +187,19 @@ def test_the_serialized_writer_still_meets_the_xlsxwriter_it_was_written_for():
     code = "import ftzkb.export.files as f, sys; print(f._PreparedRowsSheet)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ}).stdout.strip() == "None", "made on first use, not at import"
+
+
+def test_a_row_whose_text_wraps_is_as_tall_as_its_lines(tmp_path):
+    """LibreOffice and WPS do not fit rows to wrapped text: a long title would run into the next
+    row on screen and on paper. Both paths set the height."""
+    columns = [Column("case", "案例编号", "case id", 20), Column("title", "案例名称", "title", 20)]
+    rows = [{"case": "short", "title": "短标题"},
+            {"case": "lyg-china-kyrgyzstan-uzbekistan-road-rail", "title": "中吉乌公铁联运国际货运班列"},
+            {"case": "x", "title": "第一行\n第二行\n第三行"}]
+    sheet = Sheet("表", columns, rows, wrap=True)
+    for plain in (True, False):
+        (tmp_path / "w.xlsx").write_bytes(xlsx_bytes([sheet], "zh", plain=plain))
+        heights = load_workbook(tmp_path / "w.xlsx")["表"].row_dimensions
+        assert not heights[2].height, "one line: Excel's own height"
+        assert heights[3].height == 45  # 41 columns of id in a 20-wide column: three lines
+        assert heights[4].height == 45  # three lines written

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from ftzkb.export.rows import Column, Row, Sheet
 from ftzkb.fsio import write_output
+from ftzkb.textunits import display_width
 
 # --- writers -----------------------------------------------------------------------------------
 
@@ -183,8 +184,12 @@ def _column_layout(styles: _Styles, sheet: Sheet) -> _ColumnLayout:
 
 def _write_cells(ws: Any, styles: _Styles, sheet: Sheet, top: int, progress: Callable[[int], None] | None) -> None:
     """The data rows through xlsxwriter, cell by cell (the plain path, about 10 µs a cell)."""
+    lines: dict[tuple[str, int], int] = {}
     for offset, row in enumerate(sheet.rows, start=1):
         number = top + offset
+        height = _row_height(sheet, row, lines)
+        if height:
+            ws.set_row(number, height)
         for col, value, style in _cells(styles, sheet, row):
             if value is None:
                 ws.write_blank(number, col, None, style)
@@ -218,6 +223,7 @@ def _rows_xml(ws: Any, styles: _Styles, sheet: Sheet, top: int, progress: Callab
     Excel's `_xHHHH_` escapes goes to the shared strings, which xlsxwriter escapes, as in the plain path."""
     heads: dict[tuple[int, int], str] = {}  # (column, id(style)) -> the cell's opening tag
     texts: dict[str, str] = {}  # a text repeated down a column (a category, a status) is escaped once
+    lines: dict[tuple[str, int], int] = {}
 
     def cells_xml(row: Row) -> tuple[str, bool]:
         """The row's cells, and whether they hold nothing particular to this workbook."""
@@ -252,13 +258,44 @@ def _rows_xml(ws: Any, styles: _Styles, sheet: Sheet, top: int, progress: Callab
             xml = found[1]
         else:
             xml, portable = cells_xml(row)
+            height = _row_height(sheet, row, lines)
+            xml = (f' ht="{height:g}" customHeight="1">' if height else ">") + xml  # as xlsxwriter's set_row
             if known is not None and portable:
                 known[(id(row), signature)] = (row, xml)
         number = str(top + offset + 1)  # XML rows count from 1
-        rows.append(f'<row r="{number}">{xml.replace(_ROW, number)}</row>')
+        rows.append(f'<row r="{number}"{xml.replace(_ROW, number)}</row>')
         if progress and offset % 1000 == 0:
             progress(1000)
     return "".join(rows)
+
+
+LINE_HEIGHT = 15  # points a line of 11-point text takes, Han glyphs included
+MAX_LINES = 20  # Excel's rows stop at 409 points
+
+
+def _row_height(sheet: Sheet, row: Row, lines: dict[tuple[str, int], int]) -> int | None:
+    """The height a row of a wrapping sheet needs for its longest cell (None for one line). Set
+    on the row, because LibreOffice and WPS do not fit rows to wrapped text when they open or
+    print a file, and the lines of a long title then run into the next row. `lines` remembers
+    the count of each text at each width."""
+    if not sheet.wrap:
+        return None
+    most = 1
+    for column in sheet.columns:
+        value = row.get(column.key)
+        if isinstance(value, str) and len(value) * 2 >= column.width - 1:  # else it fits one line surely
+            key = (value, column.width)
+            found = lines.get(key)
+            if found is None:
+                found = lines[key] = _lines(value, column.width)
+            most = max(most, found)
+    return min(most, MAX_LINES) * LINE_HEIGHT if most > 1 else None
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a text wraps to in a column `width` characters wide (Han characters count two)."""
+    room = max(1, width - 1)
+    return sum(max(1, -(-display_width(part) // room)) for part in text.split("\n"))
 
 
 def _style_number(style: Any) -> int:
