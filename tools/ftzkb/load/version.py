@@ -56,9 +56,12 @@ def _fallback_date(corpus: Corpus | None) -> dt.datetime:
 
 
 def _data_dates(corpus: Corpus) -> Iterator[dt.date]:
+    texts: set[str | None] = set()  # 100,000s of records, a few thousand distinct dates: each parsed once
     for case in corpus.cases.values():
-        texts = [case.started, *(a.date for a in case.adoptions), *(r.date for r in case.recognitions)]
-        for text in texts:
-            date = parse_date(text)
-            if date is not None:
-                yield date.latest
+        texts.add(case.started)
+        texts.update(a.date for a in case.adoptions)
+        texts.update(r.date for r in case.recognitions)
+    for text in texts:
+        date = parse_date(text)
+        if date is not None:
+            yield date.latest
