@@ -203,3 +203,13 @@ def test_a_row_whose_text_wraps_is_as_tall_as_its_lines(tmp_path):
         assert not heights[2].height, "one line: Excel's own height"
         assert heights[3].height == 45  # 41 columns of id in a 20-wide column: three lines
         assert heights[4].height == 45  # three lines written
+
+
+def test_a_column_that_does_not_wrap_is_as_wide_as_its_longest_text(tmp_path):
+    """A matrix or download sheet does not wrap: its long ids would be cut off on screen and paper."""
+    columns = [Column("case", "案例 id", "case id", 14), Column("title", "标题", "title", 10)]
+    rows = [{"case": "ks-cross-strait-financial-reform-zone", "title": "长" * 80}, {"case": "a", "title": "短"}]
+    (tmp_path / "w.xlsx").write_bytes(xlsx_bytes([Sheet("表", columns, rows)], "zh"))
+    widths = load_workbook(tmp_path / "w.xlsx")["表"].column_dimensions
+    assert widths["A"].width >= len("ks-cross-strait-financial-reform-zone")
+    assert 59 <= widths["B"].width <= 61  # capped: the printed page would shrink too far

@@ -133,7 +133,7 @@ def _write_sheet(book: Any, styles: _Styles, sheet: Sheet, lang: str | None,
         hidden = column.key in sheet.hidden_columns
         # A column to fill in is tinted and unlocked as a whole, empty cells and added rows too.
         column_style = styles.cell(None, True, sheet.wrap) if column.key in sheet.editable else None
-        ws.set_column(col, col, column.width, column_style, {"hidden": True} if hidden else {})
+        ws.set_column(col, col, _fitted_width(sheet, column), column_style, {"hidden": True} if hidden else {})
     last = top + len(sheet.rows)
     if plain:
         _write_cells(ws, styles, sheet, top, progress)
@@ -267,6 +267,24 @@ def _rows_xml(ws: Any, styles: _Styles, sheet: Sheet, top: int, progress: Callab
         if progress and offset % 1000 == 0:
             progress(1000)
     return "".join(rows)
+
+
+WIDEST = 60  # characters: a wider column would shrink the printed page too far
+
+
+def _fitted_width(sheet: Sheet, column: Column) -> int:
+    """The column's width, or, where text does not wrap, as wide as its longest text (up to WIDEST):
+    a cut-off id cannot be copied, and on paper it cannot be read."""
+    width = column.width
+    if sheet.wrap:
+        return width
+    for row in sheet.rows:
+        value = row.get(column.key)
+        if isinstance(value, str) and len(value) * 2 >= width:  # else it fits surely
+            width = max(width, min(WIDEST, display_width(value) + 1))
+            if width >= WIDEST:
+                break
+    return width
 
 
 LINE_HEIGHT = 15  # points a line of 11-point text takes, Han glyphs included
