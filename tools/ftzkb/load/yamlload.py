@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -440,40 +440,51 @@ class OpenCollection:
         self.index = 0
 
 
+def event_paths(events: Iterable[yaml.Event]) -> Iterator[tuple[yaml.Event, Path_, bool]]:
+    """The scalars and collection starts of a parse of a loaded (so well-formed) text, each with
+    the path of the value it begins, and whether it is a mapping's key (then the path is that of
+    the key's value). The one event walk behind places (`_scan_marks`) and the fixers' spans."""
+    containers: list[OpenCollection] = []
+    for event in events:
+        kind = type(event)
+        if kind is _SEQUENCE_END or kind is _MAPPING_END:
+            containers.pop()
+            continue
+        if kind is not _SCALAR and kind is not _SEQUENCE_START and kind is not _MAPPING_START:
+            continue  # stream and document events
+        path: Path_ = ()
+        if containers:
+            top = containers[-1]
+            if not top.mapping:
+                path = (*top.path, top.index)
+                top.index += 1
+            elif top.key is None:  # a mapping's key
+                assert isinstance(event, _SCALAR)  # a loaded text's keys are plain text
+                top.key = event.value
+                yield event, (*top.path, event.value), True
+                continue
+            else:
+                path = (*top.path, top.key)
+                top.key = None
+        yield event, path, False
+        if kind is not _SCALAR:
+            containers.append(OpenCollection(path, kind is _MAPPING_START))
+
+
 def _scan_marks(text: str, wanted: Path_) -> tuple[_Marks, bool] | None:
     """The places of the keys and values of a loaded (so well-formed) text, read from its start up
     to the value at `wanted`, and whether it was found (if not, these are all the places). None if
     the text does not parse after all: the careful builder will say where."""
     values: dict[Path_, Position] = {}
     keys: dict[Path_, Position] = {}
-    containers: list[OpenCollection] = []
     try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            kind = type(event)
-            if kind is _SEQUENCE_END or kind is _MAPPING_END:
-                containers.pop()
+        for event, path, is_key in event_paths(yaml.parse(text, Loader=yaml.CSafeLoader)):
+            if is_key:
+                keys[path] = _pos(event)
                 continue
-            if kind is not _SCALAR and kind is not _SEQUENCE_START and kind is not _MAPPING_START:
-                continue  # stream and document events
-            path: Path_ = ()
-            if containers:
-                top = containers[-1]
-                if not top.mapping:
-                    path = (*top.path, top.index)
-                    top.index += 1
-                elif top.key is None:  # a mapping's key
-                    assert isinstance(event, _SCALAR)  # a loaded text's keys are plain text
-                    top.key = event.value
-                    keys[(*top.path, event.value)] = _pos(event)
-                    continue
-                else:
-                    path = (*top.path, top.key)
-                    top.key = None
             values[path] = _pos(event)
             if path == wanted:
                 return (values, keys), True
-            if kind is not _SCALAR:
-                containers.append(OpenCollection(path, kind is _MAPPING_START))
     except yaml.YAMLError:
         return None
     return (values, keys), False

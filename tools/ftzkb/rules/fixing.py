@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ftzkb.diagnostics import Diagnostic
-from ftzkb.load.yamlload import LoadedYaml, OpenCollection, Path_, YamlLoadError, load_yaml_text, split_lines
+from ftzkb.load.yamlload import LoadedYaml, Path_, YamlLoadError, event_paths, load_yaml_text, split_lines
 
 if TYPE_CHECKING:
     from ftzkb.load.model import Corpus
@@ -196,39 +196,14 @@ def _reads_as(text: str, intended: Any) -> bool:
         return False
 
 
-_SCALAR, _SEQ_START, _MAP_START = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
-_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-
-
 def _scalar_spans(text: str) -> dict[Path_, tuple[int, int, str]]:
     """path -> (start, end, style) of every scalar value, as character offsets into the text."""
     spans: dict[Path_, tuple[int, int, str]] = {}
-    containers: list[OpenCollection] = []
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, _ENDS):
-            containers.pop()
-            continue
-        if not isinstance(event, _SCALAR | _SEQ_START | _MAP_START):
-            continue
-        path: Path_ = ()
-        if containers:
-            top = containers[-1]
-            if not top.mapping:
-                path = (*top.path, top.index)
-                top.index += 1
-            elif top.key is None:  # a mapping's key
-                assert isinstance(event, _SCALAR)  # the loader accepted the text: its keys are plain text
-                top.key = event.value
-                continue
-            else:
-                path = (*top.path, top.key)
-                top.key = None
-        if isinstance(event, _SCALAR):
+    for event, path, is_key in event_paths(yaml.parse(text, Loader=yaml.CSafeLoader)):
+        if not is_key and isinstance(event, yaml.ScalarEvent):
             start, end = event.start_mark, event.end_mark
             assert start is not None and end is not None  # the parser marks every event it emits
             spans[path] = (start.index, end.index, event.style or "")
-        else:
-            containers.append(OpenCollection(path, isinstance(event, _MAP_START)))
     return spans
 
 
