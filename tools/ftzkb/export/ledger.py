@@ -86,9 +86,8 @@ def ledger_rows(corpus: Corpus, carrier: Carrier, audience: str = PUBLIC) -> lis
             continue
         records = _visible(_records_of(corpus, case, carrier.id), audience) if case_id in with_records else ()
         if case_id in mandated or records:  # else (its records are all internal) it is one to offer, below
-            groups[MANDATED if case_id in mandated else HAS_RECORDS].append(
-                LedgerRow(case, MANDATED if case_id in mandated else HAS_RECORDS, tuple(mandated.get(case_id, ())),
-                          records))
+            group = MANDATED if case_id in mandated else HAS_RECORDS
+            groups[group].append(LedgerRow(case, group, tuple(mandated.get(case_id, ())), records))
     taken = {row.case.id for rows in groups.values() for row in rows}
     # The cases open to a carrier of its types are the same rows for every such carrier: worked out once.
     offered = index.remember("ledger-open", (frozenset(carrier.types), audience),
