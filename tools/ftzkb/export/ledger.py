@@ -28,7 +28,7 @@ from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Corpus
 from ftzkb.load.version import DataVersion
 from ftzkb.replication import index_of
 from ftzkb.replication.batches import batch_cases, mandating_batches
-from ftzkb.replication.core import record_rank, suits
+from ftzkb.replication.core import record_holders, record_rank, suits
 from ftzkb.vocab import label, vocab
 
 LEDGER_SHEET = "台账"
@@ -78,13 +78,13 @@ def ledger_rows(corpus: Corpus, carrier: Carrier, audience: str = PUBLIC) -> lis
     cases it is eligible for (neither originated by it nor withdrawn), each group by case id."""
     index = index_of(corpus)
     mandated = _mandated_cases(corpus, carrier.id)
-    with_records = {case.id for case, _ in index.adopted_by.get(carrier.id, ())}
+    with_records = record_holders(corpus).get(carrier.id, set())
     groups: dict[str, list[LedgerRow]] = {MANDATED: [], HAS_RECORDS: []}
     for case_id in sorted(mandated.keys() | with_records):
         case = corpus.cases[case_id]
         if audience == PUBLIC and case.audience != PUBLIC:
             continue
-        records = _visible(_records_of(corpus, case, carrier.id), audience) if case_id in with_records else ()
+        records = _visible(case.records_of(carrier.id), audience) if case_id in with_records else ()
         if case_id in mandated or records:  # else (its records are all internal) it is one to offer, below
             group = MANDATED if case_id in mandated else HAS_RECORDS
             groups[group].append(LedgerRow(case, group, tuple(mandated.get(case_id, ())), records))
@@ -118,27 +118,15 @@ def _mandated_cases(corpus: Corpus, carrier_id: str) -> dict[str, list[str]]:
 def shown_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> tuple[Adoption, ...]:
     """The records of a carrier that a ledger shows and hashes: in a public ledger (the default:
     it leaves the office) only the public ones; in an internal ledger all of them."""
-    return _visible(tuple(a for a in case.adoptions if a.carrier == carrier_id), audience)
+    return _visible(case.records_of(carrier_id), audience)
 
 
 def _visible(records: tuple[Adoption, ...], audience: str) -> tuple[Adoption, ...]:
     return records if audience != PUBLIC else tuple(a for a in records if a.audience == PUBLIC)
 
 
-def _records_of(corpus: Corpus, case: Case, carrier_id: str) -> tuple[Adoption, ...]:
-    """A carrier's records of a case, all periods: the case's records are grouped by carrier
-    once (a case can hold thousands, and each of its carriers' ledgers asks)."""
-    def by_carrier() -> dict[str, tuple[Adoption, ...]]:
-        found: dict[str, list[Adoption]] = {}
-        for record in case.adoptions:
-            found.setdefault(record.carrier, []).append(record)
-        return {carrier: tuple(records) for carrier, records in found.items()}
-
-    return index_of(corpus).remember("ledger-records", case.id, by_carrier).get(carrier_id, ())
-
-
 def hidden_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> bool:
-    return audience == PUBLIC and any(a.carrier == carrier_id and a.audience != PUBLIC for a in case.adoptions)
+    return audience == PUBLIC and any(a.audience != PUBLIC for a in case.records_of(carrier_id))
 
 
 def state_hash(records: Iterable[Adoption]) -> str:

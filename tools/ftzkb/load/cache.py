@@ -2,11 +2,16 @@
 
 Parsing, schema checks and the layout check cost milliseconds per file; at national
 scale (thousands of cases) that is most of every command's run time. A file whose
-bytes have not changed gives the same answers, so they are kept in one JSON file
-under `.ftzkb-cache/` and reused. Entries are only trusted while the schemas and
-the loading code are the ones that produced them (the fingerprint). Positions are
-not kept: a record from the cache parses its text again only if a message needs one.
-Set FTZKB_NO_CACHE=1 to neither read nor write it.
+bytes have not changed gives the same answers, so they are kept in one file under
+`.ftzkb-cache/` and reused. Entries are only trusted while the schemas, the loading
+code and the Python that wrote them are the ones that produced them (the fingerprint).
+Positions are not kept: a record from the cache parses its text again only if a message
+needs one. Set FTZKB_NO_CACHE=1 to neither read nor write it.
+
+A case's adoption records are half of its bytes and most queries read those of a few
+carriers only, so they are kept apart: the file is an index (JSON: every file's data
+with `adoptions` left empty, and the carriers of its records in order) followed by the
+records of every case as JSON texts, each decoded on first use (`Deferred`).
 """
 
 from __future__ import annotations
@@ -14,33 +19,68 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ftzkb.paths import SCHEMA_DIR, cache_dir
 
-CACHE_NAME = "load-cache.json"
-FORMAT = 1
+CACHE_NAME = "load-cache.bin"
+_EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
+FORMAT = 2
+MAGIC = b"ftzkb load cache\n"
+DEFERRED_KEY = "adoptions"
+UNKNOWN = "unknown"  # the date of a record written without one  # the list kept apart and decoded on first use
 # The code whose results are cached: a change to any of these invalidates the cache.
 _SOURCES = ("yamlload.py", "schema.py", "layout.py", "loader.py", "cache.py")
 
 Problem = list  # [rule, line, col, zh, en]
 
 
+class Deferred:
+    """A file's list of adoption records, still as the JSON text the cache holds, with what
+    queries over every case ask of them already known: the carrier of each record (to find a
+    carrier's records) and the distinct dates written in them (for the data version's date)."""
+
+    __slots__ = ("_blob", "_end", "_start", "_value", "carriers", "dates")
+
+    def __init__(self, blob: memoryview, start: int, end: int, carriers: list[str], dates: list[str]) -> None:
+        self._blob, self._start, self._end, self.carriers, self.dates = blob, start, end, carriers, dates
+        self._value: list | None = None
+
+    def value(self) -> list:
+        """The records, decoded once (every reader shares the one list: do not change it)."""
+        if self._value is None:
+            self._value = json.loads(bytes(self._blob[self._start:self._end]))
+        return self._value
+
+    def text(self) -> bytes:
+        return bytes(self._blob[self._start:self._end])
+
+
 @dataclass
 class FileFacts:
-    data: Any = None
+    data: Any = None  # with a deferred list, its key holds None until `complete_data`
     error: Problem | None = None  # the file could not be loaded as YAML
     problems: list[Problem] = field(default_factory=list)  # schema problems, already placed
     canonical: bool | None = None  # layout verdict, for schema-valid files
+    deferred: Deferred | None = None
 
     def as_list(self) -> list:
+        assert self.deferred is None  # only facts worked out in this run travel between processes
         return [self.data, self.error, self.problems, self.canonical]
 
     @classmethod
     def of_list(cls, items: list) -> FileFacts:
         return cls(*items)
+
+
+def complete_data(data: Any, deferred: Deferred | None) -> Any:
+    """The file's data with its deferred list in place (a new mapping, the same order of keys)."""
+    if deferred is None or not isinstance(data, dict):
+        return data
+    return {key: (deferred.value() if key == DEFERRED_KEY else value) for key, value in data.items()}
 
 
 def enabled() -> bool:
@@ -52,7 +92,8 @@ def file_key(raw: bytes, kind: str) -> str:
 
 
 def fingerprint() -> str:
-    digest = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
+    # The Python version too: the order of a decoded mapping's keys and float formatting are its.
+    digest = hashlib.blake2b(f"format {FORMAT} {sys.version}".encode(), digest_size=16)
     package = Path(__file__).parent
     for path in [*sorted(SCHEMA_DIR.glob("*.json")), *(package / name for name in _SOURCES)]:
         digest.update(path.read_bytes())
@@ -60,8 +101,8 @@ def fingerprint() -> str:
 
 
 class LoadCache:
-    def __init__(self, path: Path | None, entries: dict[str, list]) -> None:
-        self.path, self.entries = path, entries
+    def __init__(self, path: Path | None, entries: dict[str, list], blob: memoryview | None = None) -> None:
+        self.path, self.entries, self.blob = path, entries, blob or memoryview(b"")
         self.used: set[str] = set()
         self.added = False
 
@@ -71,21 +112,29 @@ class LoadCache:
             return cls(None, {})
         path = cache_dir(root) / CACHE_NAME
         try:
-            stored = json.loads(path.read_bytes())
+            index, blob = _split(path.read_bytes())
+            stored = json.loads(index)
             entries = stored["entries"] if stored.get("fingerprint") == fingerprint() else {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+            return cls(path, {})
+        return cls(path, entries if isinstance(entries, dict) else {}, blob)
 
     def get(self, key: str) -> FileFacts | None:
         items = self.entries.get(key)
-        if not isinstance(items, list) or len(items) != 4:
+        if not isinstance(items, list) or len(items) != 5:
             return None
         self.used.add(key)
-        return FileFacts.of_list(items)
+        data, error, problems, canonical, kept = items
+        deferred = None
+        if kept is not None:
+            start, end, carriers, dates = kept
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
+                return None
+            deferred = Deferred(self.blob, start, end, carriers, dates)
+        return FileFacts(data, error, problems, canonical, deferred)
 
     def put(self, key: str, facts: FileFacts) -> None:
-        self.entries[key] = facts.as_list()
+        self.entries[key] = [facts.data, facts.error, facts.problems, facts.canonical, facts.deferred]
         self.used.add(key)
         self.added = True
 
@@ -96,10 +145,53 @@ class LoadCache:
             return
         from ftzkb.fsio import atomic_replace
 
-        kept = {key: self.entries[key] for key in self.used}
-        text = json.dumps({"fingerprint": fingerprint(), "entries": kept}, ensure_ascii=False, separators=(",", ":"))
+        kept: dict[str, list] = {}
+        texts: list[bytes] = []
+        size = 0
+        for key in self.used:
+            entry, text = self._stored(self.entries[key])
+            if text is not None:
+                entry[4] = [size, size + len(text), *entry[4]]
+                texts.append(text)
+                size += len(text)
+            kept[key] = entry
+        index = json.dumps({"fingerprint": fingerprint(), "entries": kept}, ensure_ascii=False,
+                           separators=(",", ":")).encode("utf-8")
         try:
             self.path.parent.mkdir(exist_ok=True)  # never creates a missing corpus root
-            atomic_replace(self.path, text.encode("utf-8"))
+            atomic_replace(self.path, b"".join([MAGIC, b"%d\n" % len(index), index, *texts]))
+            for name in _EARLIER_NAMES:
+                (self.path.parent / name).unlink(missing_ok=True)
         except OSError:
             pass
+
+    def _stored(self, entry: list) -> tuple[list, bytes | None]:
+        """An entry as the file keeps it (in the last place, what is known of its deferred list; the
+        caller puts the span in front), and the deferred list's text."""
+        data, error, problems, canonical, kept = entry
+        if isinstance(kept, list):  # read from the file and not asked for: still in the old blob
+            start, end, *known = kept
+            return [data, error, problems, canonical, known], bytes(self.blob[start:end])
+        if isinstance(kept, Deferred):
+            return [data, error, problems, canonical, [kept.carriers, kept.dates]], kept.text()
+        records = data.get(DEFERRED_KEY) if isinstance(data, dict) else None
+        if not isinstance(records, list):
+            return [data, error, problems, canonical, None], None
+        head = {key: (None if key == DEFERRED_KEY else value) for key, value in data.items()}
+        carriers = [r.get("carrier") for r in records]  # the schema passed them: mappings with a carrier
+        dates = sorted({date for r in records if isinstance(date := r.get("date"), str) and date not in ("", UNKNOWN)})
+        text = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return [head, error, problems, canonical, [carriers, dates]], text
+
+
+def _split(raw: bytes) -> tuple[bytes, memoryview]:
+    """The index and the blob of deferred lists; ValueError if the file is not one of ours."""
+    if not raw.startswith(MAGIC):
+        raise ValueError("not a load cache")
+    length_end = raw.index(b"\n", len(MAGIC))
+    length = int(raw[len(MAGIC):length_end])
+    start = length_end + 1
+    if length < 0 or start + length > len(raw):
+        raise ValueError("a truncated load cache")
+    view = memoryview(raw)
+    return raw[start:start + length], view[start + length:]

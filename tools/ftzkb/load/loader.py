@@ -192,8 +192,8 @@ def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: Fi
         shown = display_path(path, root)
         problems = [facts.error] if facts.error else facts.problems
         return None, [Diagnostic(shown, line, col, ERROR, rule, zh, en) for rule, line, col, zh, en in problems]
-    if loaded is None:
-        loaded = LoadedYaml(facts.data, raw)  # decoded only if a message or an edit needs the text
+    if loaded is None:  # decoded only if a message or an edit needs the text
+        loaded = LoadedYaml(facts.data, raw, deferred=facts.deferred)
     loaded.canonical = facts.canonical
     builder = Carrier if kind_of(path) == "carrier" else Case
     return builder.of(facts.data, path, loaded), []

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from ftzkb.dates import PartialDate, parse_date
+from ftzkb.load.cache import Deferred
 from ftzkb.load.yamlload import LoadedYaml
 from ftzkb.vocab import INTERNAL as INTERNAL  # the audience values, kept importable from the model
 from ftzkb.vocab import PUBLIC
@@ -134,6 +135,39 @@ class Adoption:
         return parse_date(self.date)
 
 
+class _Adoptions:
+    """`Case.adoptions`: from the load cache the records are built on first read. A national
+    corpus holds 100,000s of them and most queries read those of a few carriers only
+    (`Case.record_carriers` answers which without building them)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    @overload
+    def __get__(self, case: None, owner: type | None = None) -> tuple[Adoption, ...]: ...
+    @overload
+    def __get__(self, case: Case, owner: type | None = None) -> tuple[Adoption, ...]: ...
+
+    def __get__(self, case: Case | None, owner: type | None = None) -> tuple[Adoption, ...]:
+        if case is None:
+            return ()  # the dataclass default
+        value = case.__dict__[self.slot]
+        if isinstance(value, Deferred):
+            value = case.__dict__[self.slot] = adoptions_of(value.value())
+        return value
+
+    def __set__(self, case: Case, value: tuple[Adoption, ...] | Deferred) -> None:
+        case.__dict__[self.slot] = value
+        case.__dict__.pop(_BY_CARRIER, None)
+
+
+_BY_CARRIER = "_records_by_carrier"  # a case's record positions per carrier, worked out on first ask
+
+
+def adoptions_of(records: list[dict] | None) -> tuple[Adoption, ...]:
+    return tuple(Adoption.of(i, a) for i, a in enumerate(records or ()))
+
+
 @dataclass
 class Case:
     id: str
@@ -161,11 +195,12 @@ class Case:
     superseded_by: str | None = None
     lifecycle_note: Text | None = None
     audience: str = PUBLIC
-    adoptions: tuple[Adoption, ...] = ()
+    adoptions: _Adoptions = _Adoptions()
     note: Text | None = None
 
     @classmethod
     def of(cls, data: dict, path: Path, loaded: LoadedYaml) -> Case:
+        """`data` as the loader gives it: with the adoptions deferred (`loaded.deferred`) or not."""
         origin = data["origin"]
         pre = data.get("preconditions") or {}
         life = data.get("lifecycle") or {}
@@ -188,13 +223,39 @@ class Case:
             lifecycle=life.get("status", "active"), superseded_by=life.get("superseded_by"),
             lifecycle_note=Text.of(life.get("note")),
             audience=data.get("audience", PUBLIC),
-            adoptions=tuple(Adoption.of(i, a) for i, a in enumerate(data.get("adoptions") or ())),
+            adoptions=loaded.deferred if loaded.deferred is not None else adoptions_of(data.get("adoptions")),
             note=Text.of(data.get("note")),
         )
 
     @property
     def start(self) -> PartialDate | None:
         return parse_date(self.started)
+
+    def record_carriers(self) -> list[str]:
+        """The carrier of each adoption record, in order, without building records not yet built."""
+        value = self.__dict__["_adoptions"]
+        return value.carriers if isinstance(value, Deferred) else [a.carrier for a in value]
+
+    def records_of(self, carrier_id: str) -> tuple[Adoption, ...]:
+        """One carrier's records of this case, all periods, in order. From the load cache only
+        these are built; the positions are grouped by carrier once (every carrier's ledger asks)."""
+        groups = self.__dict__.get(_BY_CARRIER)
+        if groups is None:
+            groups = {}
+            for position, carrier in enumerate(self.record_carriers()):
+                groups.setdefault(carrier, []).append(position)
+            self.__dict__[_BY_CARRIER] = groups
+        positions = groups.get(carrier_id, ())
+        value = self.__dict__["_adoptions"]
+        if isinstance(value, Deferred):
+            records = value.value()
+            return tuple(Adoption.of(i, records[i]) for i in positions)
+        return tuple(value[i] for i in positions)
+
+    def record_dates(self) -> list[str]:
+        """The distinct known dates of the adoption records, sorted, without building them."""
+        value = self.__dict__["_adoptions"]
+        return value.dates if isinstance(value, Deferred) else sorted({a.date for a in value if a.date != "unknown"})
 
     @property
     def batch_keys(self) -> tuple[str, ...]:

@@ -59,7 +59,7 @@ def _data_dates(corpus: Corpus) -> Iterator[dt.date]:
     texts: set[str | None] = set()  # 100,000s of records, a few thousand distinct dates: each parsed once
     for case in corpus.cases.values():
         texts.add(case.started)
-        texts.update(a.date for a in case.adoptions)
+        texts.update(case.record_dates())
         texts.update(r.date for r in case.recognitions)
     for text in texts:
         date = parse_date(text)

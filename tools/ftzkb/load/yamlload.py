@@ -16,11 +16,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
+
+if TYPE_CHECKING:
+    from ftzkb.load.cache import Deferred
 
 DATA_DIRNAMES = (CASES_DIRNAME, CARRIERS_DIRNAME)
 MAX_FILE_BYTES = 1_000_000
@@ -79,12 +82,30 @@ class LoadedYaml:
     """Data plus the place of every key and value. The places are worked out on first use
     (by parsing `text` again) unless the careful builder already recorded them."""
 
-    data: Any
+    given: Any  # the data; from the load cache, without its deferred list until `data` is read
     source: str | bytes = ""  # the text; or the file's bytes (from the load cache) until the text is needed
     marks: tuple[dict[Path_, Position], dict[Path_, Position]] | None = field(default=None, repr=False,
                                                                             compare=False)
     canonical: bool | None = field(default=None, compare=False)  # layout verdict, when the loader knows it
     early: _Marks | None = field(default=None, repr=False, compare=False)  # places up to the first one asked for
+    deferred: Deferred | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> Any:
+        if self.deferred is not None:
+            from ftzkb.load.cache import complete_data
+
+            self.given, self.deferred = complete_data(self.given, self.deferred), None
+        return self.given
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self.given, self.deferred = value, None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LoadedYaml) and (self.data, self.text) == (other.data, other.text)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like any dataclass with eq
 
     @property
     def text(self) -> str:

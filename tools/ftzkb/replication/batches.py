@@ -10,11 +10,21 @@ batch's cases. A carrier is only expected to adopt the cases it is eligible for 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass
 
-from ftzkb.load.model import Case, Corpus
-from ftzkb.replication.core import ADOPTED, IN_PROGRESS, REPLICATION_LEVELS, carrier_order, case_order, index_of, suits
+from ftzkb.load.model import Adoption, Carrier, Case, Corpus
+from ftzkb.replication.core import (
+    ADOPTED,
+    IN_PROGRESS,
+    REPLICATION_LEVELS,
+    carrier_order,
+    case_order,
+    index_of,
+    record_holders,
+    record_rank,
+    suits,
+)
 from ftzkb.vocab import vocab
 
 UMBRELLA_TYPES = frozenset({"ftz"})
@@ -33,6 +43,10 @@ class BatchInfo:
 
 def batches(corpus: Corpus) -> list[BatchInfo]:
     """Every batch named by a recognition, in vocabulary order of levels, then by number."""
+    return list(index_of(corpus).remember("batches", None, lambda: _batches(corpus)))
+
+
+def _batches(corpus: Corpus) -> list[BatchInfo]:
     found: dict[str, list[tuple[Case, object]]] = {}
     for case in case_order(corpus.cases.values()):
         for recognition in case.recognitions:
@@ -64,7 +78,7 @@ def batch_targets(corpus: Corpus, info: BatchInfo) -> list[str]:
     targets = {carrier for case in cases for carrier, r in index.current[case.id].items()
                if r.mandated_by == info.key}
     if info.level in REPLICATION_LEVELS:
-        province = None if info.level == "national-replication" else _origin_province(corpus, cases)
+        province = _scope_province(corpus, info)
         targets |= {c.id for c in corpus.carriers.values()
                     if not UMBRELLA_TYPES & set(c.types) and (province is None or c.province == province)}
     else:
@@ -78,16 +92,33 @@ def batch_cases(corpus: Corpus) -> dict[str, tuple[str, ...]]:
 
 
 def mandating_batches(corpus: Corpus, carrier_id: str) -> frozenset[str]:
-    """The replication batches whose targets include this carrier."""
-    def by_carrier() -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = defaultdict(set)
-        for info in batches(corpus):
-            if info.level in REPLICATION_LEVELS:
-                for target in batch_targets(corpus, info):
-                    found[target].add(info.key)
-        return {carrier: frozenset(keys) for carrier, keys in found.items()}
+    """The replication batches whose targets (`batch_targets`) include this carrier: worked out
+    for this carrier alone, from its own records of the batches' cases (one carrier's ledger
+    then builds the records of a few cases, not of every batch case)."""
+    carrier = corpus.carriers.get(carrier_id)
+    held = record_holders(corpus).get(carrier_id, set())
+    return frozenset(info.key for info in batches(corpus) if info.level in REPLICATION_LEVELS and (
+        _in_scope(corpus, info, carrier) or any(_current_of(corpus.cases[case_id], carrier_id).mandated_by == info.key
+                                                for case_id in info.cases if case_id in held)))
 
-    return index_of(corpus).remember("mandating", None, by_carrier).get(carrier_id, frozenset())
+
+def _in_scope(corpus: Corpus, info: BatchInfo, carrier: Carrier | None) -> bool:
+    """Whether a registered carrier is one of a replication batch's targets by where it is."""
+    return carrier is not None and not UMBRELLA_TYPES & set(carrier.types) and \
+        _scope_province(corpus, info) in (None, carrier.province)
+
+
+def _scope_province(corpus: Corpus, info: BatchInfo) -> str | None:
+    """The province whose carriers a replication batch is meant for; None: the whole nation."""
+    if info.level == "national-replication":
+        return None
+    return index_of(corpus).remember("batch-province", info.key,
+                                     lambda: _origin_province(corpus, [corpus.cases[c] for c in info.cases]))
+
+
+def _current_of(case: Case, carrier_id: str) -> Adoption:
+    """The current one of a carrier's records of a case (it has some)."""
+    return max((a for a in case.adoptions if a.carrier == carrier_id), key=record_rank)
 
 
 def _origin_province(corpus: Corpus, cases: list[Case]) -> str:

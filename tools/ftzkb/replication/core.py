@@ -13,7 +13,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TypeVar
 
 from ftzkb.dates import parse_date
@@ -147,10 +147,9 @@ T = TypeVar("T")
 
 
 @dataclass
-class Index:
-    """Lookups built once per corpus: current records, and cases and adoptions per carrier."""
+class Tables:
+    """Current records, and cases and adoptions per carrier: one pass over every record."""
 
-    corpus: Corpus
     current: dict[str, dict[str, Adoption]] = field(default_factory=dict)
     adopted_by: dict[str, list[tuple[Case, Adoption]]] = field(default_factory=lambda: defaultdict(list))
     originated_by: dict[str, list[Case]] = field(default_factory=lambda: defaultdict(list))
@@ -159,7 +158,39 @@ class Index:
     outward: dict[str, list[tuple[Case, Adoption]]] = field(default_factory=lambda: defaultdict(list))
     inward_days: dict[str, list[int | None]] = field(default_factory=lambda: defaultdict(list))  # time to adopt
     in_progress: Counter[str] = field(default_factory=Counter)
-    carrier_rank: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> Tables:
+        from ftzkb.load.loader import paused_gc
+
+        tables = cls()
+        with paused_gc():  # 100,000s of small tuples; the cycle collector would walk them again and again
+            for case in corpus.cases.values():
+                tables._add(case)
+        return tables
+
+    def _add(self, case: Case) -> None:
+        records = current_records(case)
+        self.current[case.id] = records
+        self.originated_by[case.origin_carrier].append(case)
+        outward = self.outward[case.origin_carrier]
+        for carrier_id, record in records.items():
+            self.adopted_by[carrier_id].append((case, record))
+            if record.status in ADOPTED:
+                self.inward[carrier_id].append((case, record))
+                self.inward_days[carrier_id].append(days_between(case.started, record.date))
+                outward.append((case, record))
+            elif record.status in IN_PROGRESS:
+                self.in_progress[carrier_id] += 1
+
+
+@dataclass
+class Index:
+    """Lookups kept per corpus, each worked out on first use: the record tables (every record
+    built and ranked), the carriers' order, and derived tables cached with them. One carrier's
+    ledger needs neither of the first two."""
+
+    corpus: Corpus
     signature: tuple = ()
     memo: dict = field(default_factory=dict)  # derived tables cached with the index (same lifetime)
 
@@ -172,32 +203,61 @@ class Index:
 
     @classmethod
     def build(cls, corpus: Corpus) -> Index:
-        from ftzkb.load.loader import paused_gc
+        return cls(corpus, signature=_signature(corpus))
 
-        with paused_gc():  # 100,000s of small tuples; the cycle collector would walk them again and again
-            return cls._filled(cls(corpus, carrier_rank=_carrier_rank(corpus), signature=_signature(corpus)))
+    @cached_property
+    def tables(self) -> Tables:
+        return Tables.of(self.corpus)
 
-    @staticmethod
-    def _filled(index: Index) -> Index:
-        for case in index.corpus.cases.values():
-            records = current_records(case)
-            index.current[case.id] = records
-            index.originated_by[case.origin_carrier].append(case)
-            outward = index.outward[case.origin_carrier]
-            for carrier_id, record in records.items():
-                index.adopted_by[carrier_id].append((case, record))
-                if record.status in ADOPTED:
-                    index.inward[carrier_id].append((case, record))
-                    index.inward_days[carrier_id].append(days_between(case.started, record.date))
-                    outward.append((case, record))
-                elif record.status in IN_PROGRESS:
-                    index.in_progress[carrier_id] += 1
-        return index
+    @cached_property
+    def carrier_rank(self) -> dict[str, int]:
+        return _carrier_rank(self.corpus)
+
+    @property
+    def current(self) -> dict[str, dict[str, Adoption]]:
+        return self.tables.current
+
+    @property
+    def adopted_by(self) -> dict[str, list[tuple[Case, Adoption]]]:
+        return self.tables.adopted_by
+
+    @property
+    def originated_by(self) -> dict[str, list[Case]]:
+        return self.tables.originated_by
+
+    @property
+    def inward(self) -> dict[str, list[tuple[Case, Adoption]]]:
+        return self.tables.inward
+
+    @property
+    def outward(self) -> dict[str, list[tuple[Case, Adoption]]]:
+        return self.tables.outward
+
+    @property
+    def inward_days(self) -> dict[str, list[int | None]]:
+        return self.tables.inward_days
+
+    @property
+    def in_progress(self) -> Counter[str]:
+        return self.tables.in_progress
 
     def adopted(self) -> Iterator[tuple[Case, Adoption]]:
         """Every current record with an adopted status."""
         for records in self.inward.values():
             yield from records
+
+
+def record_holders(corpus: Corpus) -> dict[str, set[str]]:
+    """carrier id -> the cases it holds records of: read off each case's list of record carriers
+    (the records themselves are built only where a query then reads them)."""
+    def compute() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for case in corpus.cases.values():
+            for carrier_id in case.record_carriers():
+                found.setdefault(carrier_id, set()).add(case.id)
+        return found
+
+    return index_of(corpus).remember("record-holders", None, compute)
 
 
 def _signature(corpus: Corpus) -> tuple[int, int]:
