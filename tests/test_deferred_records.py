@@ -63,6 +63,7 @@ def test_a_case_from_the_cache_answers_as_one_loaded_from_its_file(synthetic_roo
         other = plain.cases[case_id]
         assert case.record_carriers() == other.record_carriers()
         assert case.record_dates() == other.record_dates()
+        assert case.learned_cases() == other.learned_cases()
         for carrier_id in carriers[:25]:
             assert case.records_of(carrier_id) == other.records_of(carrier_id) == \
                 tuple(a for a in other.adoptions if a.carrier == carrier_id)

@@ -76,7 +76,7 @@ def test_an_unchanged_corpus_is_answered_without_loading_it(tmp_path, monkeypatc
 def test_a_change_to_the_judging_code_makes_a_new_key(tmp_path, monkeypatch):
     root = write_corpus(tmp_path / "corpus", {"c1": minimal_case("c1")})
     key = verdict.corpus_key(root)
-    monkeypatch.setattr(verdict, "_code_fingerprint", lambda: b"another version of the rules")
+    monkeypatch.setattr(verdict, "code_fingerprint", lambda: b"another version of the rules")
     assert verdict.corpus_key(root) != key
 
 

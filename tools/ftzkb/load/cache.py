@@ -28,7 +28,7 @@ from ftzkb.paths import SCHEMA_DIR, cache_dir
 
 CACHE_NAME = "load-cache.bin"
 _EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"ftzkb load cache\n"
 DEFERRED_KEY = "adoptions"
 UNKNOWN = "unknown"  # the date of a record written without one  # the list kept apart and decoded on first use
@@ -41,12 +41,15 @@ Problem = list  # [rule, line, col, zh, en]
 class Deferred:
     """A file's list of adoption records, still as the JSON text the cache holds, with what
     queries over every case ask of them already known: the carrier of each record (to find a
-    carrier's records) and the distinct dates written in them (for the data version's date)."""
+    carrier's records), the distinct dates written in them (for the data version's date) and
+    the cases records learned from (for the rule on learned-from cycles)."""
 
-    __slots__ = ("_blob", "_end", "_start", "_value", "carriers", "dates")
+    __slots__ = ("_blob", "_end", "_start", "_value", "carriers", "dates", "learned")
 
-    def __init__(self, blob: memoryview, start: int, end: int, carriers: list[str], dates: list[str]) -> None:
-        self._blob, self._start, self._end, self.carriers, self.dates = blob, start, end, carriers, dates
+    def __init__(self, blob: memoryview, start: int, end: int, carriers: list[str], dates: list[str],
+                 learned: list[list]) -> None:
+        self._blob, self._start, self._end = blob, start, end
+        self.carriers, self.dates, self.learned = carriers, dates, learned
         self._value: list | None = None
 
     def value(self) -> list:
@@ -127,10 +130,10 @@ class LoadCache:
         data, error, problems, canonical, kept = items
         deferred = None
         if kept is not None:
-            start, end, carriers, dates = kept
+            start, end, carriers, dates, learned = kept
             if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
                 return None
-            deferred = Deferred(self.blob, start, end, carriers, dates)
+            deferred = Deferred(self.blob, start, end, carriers, dates, learned)
         return FileFacts(data, error, problems, canonical, deferred)
 
     def put(self, key: str, facts: FileFacts) -> None:
@@ -173,15 +176,17 @@ class LoadCache:
             start, end, *known = kept
             return [data, error, problems, canonical, known], bytes(self.blob[start:end])
         if isinstance(kept, Deferred):
-            return [data, error, problems, canonical, [kept.carriers, kept.dates]], kept.text()
+            return [data, error, problems, canonical, [kept.carriers, kept.dates, kept.learned]], kept.text()
         records = data.get(DEFERRED_KEY) if isinstance(data, dict) else None
         if not isinstance(records, list):
             return [data, error, problems, canonical, None], None
         head = {key: (None if key == DEFERRED_KEY else value) for key, value in data.items()}
         carriers = [r.get("carrier") for r in records]  # the schema passed them: mappings with a carrier
         dates = sorted({date for r in records if isinstance(date := r.get("date"), str) and date not in ("", UNKNOWN)})
+        learned = [[i, case] for i, r in enumerate(records)
+                   if isinstance(r.get("learned_from"), dict) and (case := r["learned_from"].get("case"))]
         text = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return [head, error, problems, canonical, [carriers, dates]], text
+        return [head, error, problems, canonical, [carriers, dates, learned]], text
 
 
 def _split(raw: bytes) -> tuple[bytes, memoryview]:

@@ -110,8 +110,8 @@ def load_records(paths: list[Path], root: Path) -> list[Record]:
         if parsed is not None:
             loaded[i] = parsed
     cache.save()
-    return [_record(path, root, raw, found, loaded.get(i))
-            for i, (path, raw, found) in enumerate(zip(paths, raws, facts, strict=True))]
+    return [_record(path, root, raw, found, loaded.get(i), key)
+            for i, (path, raw, found, key) in enumerate(zip(paths, raws, facts, keys, strict=True))]
 
 
 def load_record(path: Path, root: Path | None = None) -> Record:
@@ -184,7 +184,7 @@ def _facts_in_worker(job: tuple[bytes, str]) -> list:
 
 
 def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: FileFacts | None,
-            loaded: LoadedYaml | None) -> Record:
+            loaded: LoadedYaml | None, key: str = "") -> Record:
     if isinstance(raw, YamlLoadError):
         return None, [Diagnostic(display_path(path, root), raw.line, raw.col, ERROR, raw.rule, raw.zh, raw.en)]
     assert facts is not None  # a file that could be read always has its facts
@@ -194,6 +194,6 @@ def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: Fi
         return None, [Diagnostic(shown, line, col, ERROR, rule, zh, en) for rule, line, col, zh, en in problems]
     if loaded is None:  # decoded only if a message or an edit needs the text
         loaded = LoadedYaml(facts.data, raw, deferred=facts.deferred)
-    loaded.canonical = facts.canonical
+    loaded.canonical, loaded.key = facts.canonical, key
     builder = Carrier if kind_of(path) == "carrier" else Case
     return builder.of(facts.data, path, loaded), []

@@ -252,6 +252,13 @@ class Case:
             return tuple(Adoption.of(i, records[i]) for i in positions)
         return tuple(value[i] for i in positions)
 
+    def learned_cases(self) -> list[tuple[int, str]]:
+        """(position, case id) of each adoption record that learned from a case, without building them."""
+        value = self.__dict__["_adoptions"]
+        if isinstance(value, Deferred):
+            return [(i, case_id) for i, case_id in value.learned]
+        return [(a.index, a.learned_from_case) for a in value if a.learned_from_case]
+
     def record_dates(self) -> list[str]:
         """The distinct known dates of the adoption records, sorted, without building them."""
         value = self.__dict__["_adoptions"]

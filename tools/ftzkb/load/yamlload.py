@@ -89,6 +89,7 @@ class LoadedYaml:
     canonical: bool | None = field(default=None, compare=False)  # layout verdict, when the loader knows it
     early: _Marks | None = field(default=None, repr=False, compare=False)  # places up to the first one asked for
     deferred: Deferred | None = field(default=None, repr=False, compare=False)
+    key: str = field(default="", repr=False, compare=False)  # the loader's hash of the file's bytes, if it made one
 
     @property
     def data(self) -> Any:

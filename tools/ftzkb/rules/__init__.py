@@ -20,6 +20,13 @@ the check uses. Problems found while reading a file (YAML, schema) are registere
 the ids the loader and the schema explainer declare, so `ftzkb validate --list-rules`, the
 fixers and the tests share one list.
 
+What a check reads beyond the record it judges is declared as its `context(corpus)` (JSON-able:
+the carriers' establishment dates, the ids that exist, today's date). A whole-corpus validate
+then reuses a record's earlier verdict (`rules/memo.py`) while the record's file and the rule's
+context are what they were and the record had no finding; a record with findings is judged
+again (a finding's wording may name other records). A corpus rule without a context is always
+run on every record.
+
 A check that raises does not stop the others: it becomes one `internal-error` diagnostic naming
 the rule and the file it was looking at, and the rule is not run on further files.
 """
@@ -39,6 +46,7 @@ if TYPE_CHECKING:  # only for annotations: `ftzkb search` imports the similarity
     from ftzkb.load.model import Carrier, Case, Corpus
     from ftzkb.load.yamlload import Path_
     from ftzkb.rules.fixing import Fix, FixTarget
+    from ftzkb.rules.memo import Memo
 
 CASE, CARRIER, CORPUS = "case", "carrier", "corpus"
 KINDS = (CASE, CARRIER)
@@ -78,6 +86,12 @@ class Rule:
     reads: tuple[str, ...] = ()  # the kinds of record the check is run on
     prepare: Callable[[Corpus], Any] | None = None
     stage: str = RULE_STAGE
+    context: Callable[[Corpus], Any] | None = None  # what the check reads beyond its record (see above)
+
+    @property
+    def reusable(self) -> bool:
+        """Whether an earlier verdict on an unchanged record may stand (see `rules/memo.py`)."""
+        return CORPUS not in self.scope or self.context is not None
 
     @property
     def fixer(self) -> Fixer | None:
@@ -93,8 +107,8 @@ _FIXERS: dict[str, Fixer] = {}
 
 
 def rule(rule_id: str, severity: str, zh: str, en: str, *, scope: str | tuple[str, ...],
-         reads: tuple[str, ...] | None = None, prepare: Callable[[Corpus], Any] | None = None
-         ) -> Callable[[Check], Check]:
+         reads: tuple[str, ...] | None = None, prepare: Callable[[Corpus], Any] | None = None,
+         context: Callable[[Corpus], Any] | None = None) -> Callable[[Check], Check]:
     """Register a rule. `zh`/`en` describe what it checks (for docs and `--list-rules`)."""
     scopes = frozenset((scope,) if isinstance(scope, str) else scope)
     assert severity in (ERROR, WARNING) and scopes and scopes <= {CASE, CARRIER, CORPUS}
@@ -103,7 +117,7 @@ def rule(rule_id: str, severity: str, zh: str, en: str, *, scope: str | tuple[st
     def register(check: Check) -> Check:
         assert rule_id not in _REGISTRY, f"rule id {rule_id} registered twice"
         kinds = tuple(reads) if reads is not None else tuple(k for k in KINDS if k in scopes)
-        _REGISTRY[rule_id] = Rule(rule_id, severity, scopes, zh, en, check, kinds, prepare)
+        _REGISTRY[rule_id] = Rule(rule_id, severity, scopes, zh, en, check, kinds, prepare, context=context)
         return check
 
     return register
@@ -158,8 +172,9 @@ def rules_for_scope(scope: str) -> frozenset[str]:
     return frozenset(r.id for r in checks() if scope in r.scope)
 
 
-def run_rules(corpus: Corpus, only: Iterable[str] | None = None) -> Iterator[Diagnostic]:
-    """The findings of the rules (all, or the ids in `only`; an unknown id raises UnknownRule)."""
+def run_rules(corpus: Corpus, only: Iterable[str] | None = None, memo: Memo | None = None) -> Iterator[Diagnostic]:
+    """The findings of the rules (all, or the ids in `only`; an unknown id raises UnknownRule).
+    With a `memo`, unchanged records without findings are not judged again (see above)."""
     selected = checks()
     if only is not None:
         wanted = set(only)
@@ -167,7 +182,10 @@ def run_rules(corpus: Corpus, only: Iterable[str] | None = None) -> Iterator[Dia
             raise UnknownRule(unknown)
         selected = tuple(r for r in selected if r.id in wanted)
     for current in selected:
-        yield from _run_one(current, corpus)
+        if memo is not None and current.reusable:
+            yield from _run_remembering(current, corpus, memo)
+        else:
+            yield from _run_one(current, corpus)
 
 
 def _records(corpus: Corpus, kinds: tuple[str, ...]) -> Iterator[Case | Carrier]:
@@ -192,6 +210,41 @@ def _run_one(current: Rule, corpus: Corpus) -> list[Diagnostic]:
                 check(record, report)
     except Exception as exc:
         found.append(_internal_error(current, record, corpus, exc))
+    return found
+
+
+def _run_remembering(current: Rule, corpus: Corpus, memo: Memo) -> list[Diagnostic]:
+    """`_run_one`, skipping the records the memo vouches for; what it finds becomes the memo."""
+    check = current.check
+    assert check is not None
+    clean = memo.clean(current, corpus)
+    found: list[Diagnostic] = []
+    judged: dict[str, list[Diagnostic]] = {}
+    context: Any = corpus
+    prepared = current.prepare is None
+    record: Case | Carrier | None = None
+    try:
+        for record in _records(corpus, current.reads):
+            key = memo.record_key(record)
+            if key and key in clean:
+                judged[key] = []
+                continue
+            if not prepared and current.prepare is not None:  # prepared only when some record needs judging
+                context, prepared = current.prepare(corpus), True
+            here: list[Diagnostic] = []
+            report = _reporter(current, record, corpus, here)
+            if CORPUS in current.scope:
+                check(record, context, report)
+            else:
+                check(record, report)
+            found += here
+            if key:
+                judged[key] = here
+    except Exception as exc:
+        found.append(_internal_error(current, record, corpus, exc))
+        memo.forget(current)
+        return found
+    memo.keep(current, judged)
     return found
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ftzkb.diagnostics import WARNING
 
 from . import CASE, CORPUS, ERROR, Report, rule
+from .contexts import establishment_dates
 from .datecmp import Order, is_before, spans_over
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 
 
 @rule("adoption-after-established", ERROR, "复制日期不能早于复制载体的设立日期",
-      "an adoption cannot be dated before its carrier was established", scope=CORPUS, reads=(CASE,))
+      "an adoption cannot be dated before its carrier was established", scope=CORPUS, reads=(CASE,),
+      context=establishment_dates)
 def check(case: Case, corpus: Corpus, report: Report) -> None:
     for adoption in case.adoptions:
         carrier = corpus.carriers.get(adoption.carrier)

@@ -89,7 +89,7 @@ def _not_a_day(text: str) -> tuple[str, str] | None:
 
 @rule("date-plausible", ERROR, "日期必须真实存在、不在未来、不早于 1949-10-01，复制不早于首创",
       "dates must be real, not in the future, not before 1949-10-01, and no adoption before the origin",
-      scope=(CASE, CARRIER))
+      scope=(CASE, CARRIER), context=lambda corpus: _today().isoformat())
 def check(record: Case | Carrier, report: Report) -> None:
     today = _today()
     for path, text in _case_dates(record) if isinstance(record, Case) else _carrier_dates(record):

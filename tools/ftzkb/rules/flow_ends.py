@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ftzkb.suggest import carrier_hint
 
 from . import CARRIER, CORPUS, ERROR, Report, rule
+from .contexts import carrier_ids
 
 if TYPE_CHECKING:
     from ftzkb.load.model import Carrier, Corpus
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 @rule("flow-ends", ERROR, "载体流向的 from/to 必须是已登记的载体，且其中一端是记录它的载体",
       "a flow's from and to must be registered carriers, one of them the carrier whose file holds it",
-      scope=CORPUS, reads=(CARRIER,))
+      scope=CORPUS, reads=(CARRIER,), context=carrier_ids)
 def check(carrier: Carrier, corpus: Corpus, report: Report) -> None:
     for flow in carrier.flows:
         path = ("flows", flow.index)

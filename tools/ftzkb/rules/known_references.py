@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from ftzkb.diagnostics import Diagnostic
 from ftzkb.load.model import Carrier, Case, Corpus
 from ftzkb.rules import CARRIER, CASE, CORPUS, ERROR, Report, fixes, rule
+from ftzkb.rules.contexts import known_ids
 from ftzkb.suggest import carrier_hint, case_hint
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @rule("unknown-reference", ERROR, "引用的载体和案例必须存在", "every referenced carrier and case must exist",
-      scope=CORPUS, reads=(CASE, CARRIER))
+      scope=CORPUS, reads=(CASE, CARRIER), context=known_ids)
 def check(record: Case | Carrier, corpus: Corpus, report: Report) -> None:
     for path, carrier_id in _carrier_refs(record) if isinstance(record, Case) else _parent_refs(record):
         if carrier_id not in corpus.carriers:

@@ -14,14 +14,15 @@ def _case_edges(corpus: Corpus) -> tuple[dict[str, str], dict[str, int]]:
     edges: dict[str, str] = {}
     where: dict[str, int] = {}
     for case in corpus.cases.values():
-        for adoption in case.adoptions:
-            if adoption.learned_from_case and adoption.learned_from_case != case.id and case.id not in edges:
-                edges[case.id], where[case.id] = adoption.learned_from_case, adoption.index
+        for index, learned in case.learned_cases():  # read without building every record
+            if learned != case.id and case.id not in edges:
+                edges[case.id], where[case.id] = learned, index
     return edges, where
 
 
 @rule("learned-from-case-acyclic", ERROR, "案例之间的学习借鉴链（learned_from.case）不能成环",
-      "learned-from links between cases must not form cycles", scope=CORPUS, reads=(CASE,), prepare=_case_edges)
+      "learned-from links between cases must not form cycles", scope=CORPUS, reads=(CASE,), prepare=_case_edges,
+      context=_case_edges)
 def check(case: Case, prepared: tuple[dict[str, str], dict[str, int]], report: Report) -> None:
     edges, where = prepared
     cycle = cycle_through(edges, case.id)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ftzkb.diagnostics import WARNING
 
 from . import CASE, CORPUS, ERROR, Report, rule
+from .contexts import establishment_dates
 from .datecmp import Order, is_before, spans_over
 
 if TYPE_CHECKING:
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 
 @rule("origin-after-established", ERROR, "案例的首创日期不能早于首创载体的设立日期",
-      "a case cannot start before its origin carrier was established", scope=CORPUS, reads=(CASE,))
+      "a case cannot start before its origin carrier was established", scope=CORPUS, reads=(CASE,),
+      context=establishment_dates)
 def check(case: Case, corpus: Corpus, report: Report) -> None:
     carrier = corpus.carriers.get(case.origin_carrier)
     if carrier is None or not carrier.established:

@@ -14,7 +14,7 @@ def _parents(corpus: Corpus) -> dict[str, str]:
 
 
 @rule("parent-acyclic", ERROR, "上级载体（parent）链不能成环", "parent chains of carriers must not form cycles",
-      scope=CORPUS, reads=(CARRIER,), prepare=_parents)
+      scope=CORPUS, reads=(CARRIER,), prepare=_parents, context=_parents)
 def check(carrier: Carrier, parents: dict[str, str], report: Report) -> None:
     cycle = cycle_through(parents, carrier.id)
     if cycle:

@@ -14,6 +14,7 @@ from ftzkb.load.model import Carrier, Case, Corpus
 from ftzkb.load.yamlload import YamlLoadError, load_yaml_text
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 from ftzkb.rules import run_rules
+from ftzkb.rules.memo import Memo
 
 if TYPE_CHECKING:
     from ftzkb.rules.fixing import FixTarget
@@ -75,7 +76,10 @@ def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None =
     result = load_corpus(root, extra_files=explicit)
     if overrides:
         _overlay(result, root, overrides)
-    diagnostics = result.diagnostics + list(run_rules(result.corpus))
+    memo = None if explicit or overrides else Memo.open(root)  # the memo knows the corpus's own files only
+    diagnostics = result.diagnostics + list(run_rules(result.corpus, memo=memo))
+    if memo is not None:
+        memo.save()
     selected = None
     if explicit:
         selected = {display_path(p, root) for p in explicit}

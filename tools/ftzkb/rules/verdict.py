@@ -1,11 +1,13 @@
 """The verdict of the last full `ftzkb validate`, kept so that an unchanged corpus is answered at
 the cost of reading it: the key hashes every data file's name and content together with the
-code and schemas that judge them, so any change to a file, a rule, the loader or a schema makes
-a new key and a full run. The stored answer is what that full run printed, item for item.
+code and schemas that judge them and today's date (`dates-plausible` refuses future dates), so
+any change to a file, a rule, the loader or a schema, or a new day, makes a new key and a full
+run. The stored answer is what that full run printed, item for item.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -24,7 +26,7 @@ _JUDGES = ("load", "rules")  # the packages whose code decides what validate say
 _JUDGE_MODULES = ("dates.py", "vocab.py", "diagnostics.py", "i18n.py", "suggest.py", "resolve.py", "textunits.py")
 
 
-def _code_fingerprint() -> bytes:
+def code_fingerprint() -> bytes:
     digest = hashlib.blake2b(f"verdict {FORMAT}".encode(), digest_size=16)
     files = sorted(SCHEMA_DIR.glob("*.json")) + [p for d in _JUDGES for p in sorted((_PACKAGE / d).rglob("*.py"))]
     files += [_PACKAGE / name for name in _JUDGE_MODULES if (_PACKAGE / name).exists()]
@@ -37,7 +39,8 @@ def _code_fingerprint() -> bytes:
 def corpus_key(root: Path) -> str | None:
     """The hash of every data file and of the judging code; None when a file cannot be read as
     data (a symlink out, a device, a file too large): then only a full run can say what is wrong."""
-    digest = hashlib.blake2b(_code_fingerprint(), digest_size=20)
+    digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
+    digest.update(dt.date.today().isoformat().encode())  # a date in the future today may not be tomorrow
     for dirname in (CARRIERS_DIRNAME, CASES_DIRNAME):
         folder = Path(root) / dirname
         for path in sorted(folder.glob("*.yaml")):

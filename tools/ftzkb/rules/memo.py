@@ -1,0 +1,104 @@
+"""Which records each rule last found nothing wrong with, so that a whole-corpus validate after
+an edit judges again only what the edit can have changed.
+
+A rule's verdict on a record depends on the record's file and on what the rule reads beyond it,
+which the rule declares as its `context` (see `ftzkb.rules`). The memo keeps, per rule, a digest
+of that context and the records (file name and content hash) the rule found nothing in; while
+both are unchanged, the rule is not run on them again. Records with findings are always judged
+again, so every finding is worded from the corpus as it is. Kept under `.ftzkb-cache/`, only
+while the judging code is the same (the verdict's fingerprint), and not at all with
+FTZKB_NO_CACHE=1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ftzkb.load.cache import enabled as cache_enabled
+from ftzkb.paths import cache_dir
+
+if TYPE_CHECKING:
+    from ftzkb.diagnostics import Diagnostic
+    from ftzkb.load.model import Carrier, Case, Corpus
+    from ftzkb.rules import Rule
+
+MEMO_NAME = "rule-memo.json"
+
+
+class Memo:
+    def __init__(self, path: Path | None, fingerprint: str, stored: dict[str, tuple[str, set[str]]]) -> None:
+        self.path, self.fingerprint, self.stored = path, fingerprint, stored
+        self.kept: dict[str, tuple[str, list[str]]] = {}
+        self._digests: dict[str, str] = {}
+        self._keys: dict[int, str] = {}  # by id(record): the records outlive the memo
+
+    @classmethod
+    def open(cls, root: Path) -> Memo | None:
+        """The memo of this corpus (empty if there is none yet); None when caches are off."""
+        if not cache_enabled():
+            return None
+        from ftzkb.rules.verdict import code_fingerprint
+
+        path = cache_dir(Path(root)) / MEMO_NAME
+        fingerprint = code_fingerprint().hex()
+        return cls(path, fingerprint, _read(path, fingerprint))
+
+    def record_key(self, record: Case | Carrier) -> str:
+        """The record's file (folder and name) and content hash; "" for a record not loaded from
+        a file the loader hashed (then it is always judged). Worked out once per record."""
+        key = self._keys.get(id(record))
+        if key is None:
+            content = record.loaded.key
+            key = self._keys[id(record)] = f"{record.path.parent.name}/{record.path.name}\0{content}" if content else ""
+        return key
+
+    def clean(self, rule: Rule, corpus: Corpus) -> set[str]:
+        """The records this rule found nothing in last time, if its context is as it was then."""
+        digest, records = self.stored.get(rule.id, ("", set()))
+        return records if digest == self._digest(rule, corpus) else set()
+
+    def keep(self, rule: Rule, judged: dict[str, list[Diagnostic]]) -> None:
+        clean = sorted(key for key, found in judged.items() if not found)
+        self.kept[rule.id] = (self._digests[rule.id], clean)
+
+    def forget(self, rule: Rule) -> None:
+        self.kept.pop(rule.id, None)
+
+    def save(self) -> None:
+        """Written whole (what this run judged), atomically; not at all in a read-only checkout."""
+        if self.path is None:
+            return
+        from ftzkb.fsio import atomic_replace
+
+        keys = sorted({key for _, clean in self.kept.values() for key in clean})
+        number = {key: i for i, key in enumerate(keys)}
+        rules = {rule_id: [digest, [number[key] for key in clean]] for rule_id, (digest, clean) in self.kept.items()}
+        text = json.dumps({"fingerprint": self.fingerprint, "keys": keys, "rules": rules}, ensure_ascii=False,
+                          separators=(",", ":"))
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            atomic_replace(self.path, text.encode("utf-8"))
+        except OSError:
+            pass
+
+    def _digest(self, rule: Rule, corpus: Corpus) -> str:
+        if rule.id not in self._digests:
+            context: Any = rule.context(corpus) if rule.context else None
+            text = json.dumps(context, ensure_ascii=False, sort_keys=True, default=str)
+            self._digests[rule.id] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return self._digests[rule.id]
+
+
+def _read(path: Path, fingerprint: str) -> dict[str, tuple[str, set[str]]]:
+    try:
+        stored = json.loads(path.read_bytes())
+        if stored.get("fingerprint") != fingerprint:
+            return {}
+        keys = stored["keys"]
+        return {rule_id: (str(digest), {keys[i] for i in numbers})
+                for rule_id, (digest, numbers) in stored["rules"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return {}
