@@ -122,6 +122,21 @@ def run_step(step: Step, ctx: Context, options: BenchOptions) -> dict[str, Any]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **dict(step.env)}
     if step.queries:
         return _run_queries(step, ctx, env, options)
+    try:
+        samples = _samples(step, ctx, env, options)
+    finally:
+        if step.finish:
+            step.finish(ctx)
+    failed = next((s for s in samples if not s.ok), None)
+    if failed:
+        return {"status": "failed", "returncode": failed.returncode, "reason": failed.stderr_tail[-600:]}
+    seconds = [s.seconds for s in samples]
+    return {"status": "ok", "runs": len(samples), "seconds": median(seconds), "min": min(seconds),
+            "max": max(seconds), "samples": seconds, "peak_mb": max(s.peak_mb for s in samples)}
+
+
+def _samples(step: Step, ctx: Context, env: dict[str, str], options: BenchOptions) -> list[Sample]:
+    """The step's runs, up to the first that fails."""
     samples: list[Sample] = []
     for _ in range(options.runs_for(step)):
         sample = _combined([run_process(argv, cwd=ctx.corpus if step.cwd_is_corpus else None, env=env,
@@ -130,10 +145,8 @@ def run_step(step: Step, ctx: Context, options: BenchOptions) -> dict[str, Any]:
             step.after_run(ctx)
         samples.append(sample)
         if not sample.ok:
-            return {"status": "failed", "returncode": sample.returncode, "reason": sample.stderr_tail[-600:]}
-    seconds = [s.seconds for s in samples]
-    return {"status": "ok", "runs": len(samples), "seconds": median(seconds), "min": min(seconds),
-            "max": max(seconds), "samples": seconds, "peak_mb": max(s.peak_mb for s in samples)}
+            break
+    return samples
 
 
 def _combined(parts: list[Sample]) -> Sample:

@@ -55,6 +55,7 @@ class Step:
     env: tuple[tuple[str, str], ...] = ()
     prepare: Callable[[Context], str | None] | None = None  # returns why the step cannot run, or None
     after_run: Callable[[Context], None] | None = None
+    finish: Callable[[Context], None] | None = None  # after the last run, also when a run failed
     queries: bool = False  # invocations are ftzkb arguments run inside one process; p50/p95 over all but the first
     target: Target | None = None
     cwd_is_corpus: bool = False
@@ -123,6 +124,32 @@ def _save_adopt_case(ctx: Context) -> str | None:
     return None
 
 
+EDIT_MARK = "（基准改动）"
+
+
+def _edit_a_case(ctx: Context) -> str | None:
+    """Validated once as it is, then one case's title changed: the first run sees one edited file."""
+    if not ctx.adopt_case:
+        return "no case to edit"
+    _warm_validate(ctx)
+    path = ctx.corpus / "cases" / f"{ctx.adopt_case}.yaml"
+    ctx.saved[path] = path.read_bytes()
+    _toggle_edit(ctx)
+    return None
+
+
+def _toggle_edit(ctx: Context) -> None:
+    """The edited case back as it was, or edited again: every run sees one file changed since the last."""
+    for path, content in ctx.saved.items():
+        edited = content.replace(b"\ntitle: ", f"\ntitle: {EDIT_MARK}".encode(), 1)
+        path.write_bytes(content if path.read_bytes() == edited else edited)
+
+
+def _restore_edit(ctx: Context) -> None:
+    _restore_saved(ctx)
+    ctx.saved.clear()
+
+
 def _restore_saved(ctx: Context) -> None:
     for path, content in ctx.saved.items():
         if path.read_bytes() != content:
@@ -169,6 +196,9 @@ STEPS: tuple[Step, ...] = (
          lambda ctx: [ftzkb("validate", *_root(ctx))], slow=True, env=(("FTZKB_NO_CACHE", "1"),)),
     Step("validate", "校验", "validate", lambda ctx: [ftzkb("validate", *_root(ctx))],
          prepare=_warm_validate, target=Target(seconds=2)),
+    Step("validate-edited", "改动一个案例后校验", "validate after one case was edited",
+         lambda ctx: [ftzkb("validate", *_root(ctx))], prepare=_edit_a_case, after_run=_toggle_edit,
+         finish=_restore_edit, target=Target(seconds=0.5)),
     Step("read-hash-floor", "读取并哈希全部文件（下限）", "read and hash every file (the floor)",
          lambda ctx: [[sys.executable, "-c", _READ_AND_HASH, str(ctx.corpus)]], baseline=True),
     Step("check-jsonschema", "check-jsonschema（同一 Schema、同一批文件）", "check-jsonschema, same schema and files",
