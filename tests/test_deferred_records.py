@@ -20,7 +20,7 @@ from ftzkb.load.version import data_version
 from ftzkb.paths import cache_dir
 from ftzkb.replication import batch_targets, batches
 from ftzkb.replication.batches import mandating_batches
-from ftzkb.replication.core import REPLICATION_LEVELS, record_holders
+from ftzkb.replication.core import REPLICATION_LEVELS, cases_held_by, record_holders
 from ledger_corpus import ledger_corpus
 
 
@@ -96,6 +96,15 @@ def test_one_carriers_queries_give_what_the_record_tables_give(corpus_of, synthe
             rows = ledger_rows(quick, quick.carriers[carrier_id], audience)
             expected = ledger_rows(plain, plain.carriers[carrier_id], audience)
             assert [ledger_row_cells(quick, r) for r in rows] == [ledger_row_cells(plain, r) for r in expected]
+
+
+def test_the_cases_one_carrier_holds_are_those_of_the_table(synthetic_root):
+    quick = cached(synthetic_root)
+    looked_up = {carrier_id: cases_held_by(quick, carrier_id) for carrier_id in quick.carriers}  # no table yet
+    table = record_holders(quick)
+    assert looked_up == {carrier_id: table.get(carrier_id, set()) for carrier_id in quick.carriers}
+    assert {carrier_id: cases_held_by(quick, carrier_id) for carrier_id in quick.carriers} == looked_up
+    assert sum(map(len, looked_up.values())) > len(quick.cases)
 
 
 def _adopted_by(corpus: Corpus, carrier_id: str):

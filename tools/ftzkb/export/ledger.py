@@ -28,7 +28,7 @@ from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Corpus
 from ftzkb.load.version import DataVersion
 from ftzkb.replication import index_of
 from ftzkb.replication.batches import batch_cases, mandating_batches
-from ftzkb.replication.core import record_holders, record_rank, suits
+from ftzkb.replication.core import cases_held_by, record_holders, record_rank, suits
 from ftzkb.vocab import label, vocab
 
 LEDGER_SHEET = "台账"
@@ -78,7 +78,7 @@ def ledger_rows(corpus: Corpus, carrier: Carrier, audience: str = PUBLIC) -> lis
     cases it is eligible for (neither originated by it nor withdrawn), each group by case id."""
     index = index_of(corpus)
     mandated = _mandated_cases(corpus, carrier.id)
-    with_records = record_holders(corpus).get(carrier.id, set())
+    with_records = cases_held_by(corpus, carrier.id)
     groups: dict[str, list[LedgerRow]] = {MANDATED: [], HAS_RECORDS: []}
     for case_id in sorted(mandated.keys() | with_records):
         case = corpus.cases[case_id]
@@ -292,6 +292,8 @@ def write_ledgers(round_: Round, carrier_ids: list[str], done: Callable[[int], N
     which read the corpus this process loaded (the whole round at national scale is minutes
     of work in one process)."""
     workers = worker_count(len(carrier_ids), PARALLEL_FROM)
+    if len(carrier_ids) > 1:
+        record_holders(round_.corpus)  # one table for the round instead of a look through every case per carrier
     if workers < 2:
         return [_write_one(round_, carrier_id, done) for carrier_id in carrier_ids]
     global _ROUND
@@ -336,3 +338,4 @@ def _write_chunk(carrier_ids: list[str]) -> tuple[list[str], tuple[str, str] | N
 def _warm(corpus: Corpus) -> None:
     mandating_batches(corpus, "")
     batch_cases(corpus)
+    record_holders(corpus)

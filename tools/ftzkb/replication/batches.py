@@ -20,8 +20,8 @@ from ftzkb.replication.core import (
     REPLICATION_LEVELS,
     carrier_order,
     case_order,
+    cases_held_by,
     index_of,
-    record_holders,
     record_rank,
     suits,
 )
@@ -96,7 +96,7 @@ def mandating_batches(corpus: Corpus, carrier_id: str) -> frozenset[str]:
     for this carrier alone, from its own records of the batches' cases (one carrier's ledger
     then builds the records of a few cases, not of every batch case)."""
     carrier = corpus.carriers.get(carrier_id)
-    held = record_holders(corpus).get(carrier_id, set())
+    held = cases_held_by(corpus, carrier_id)
     return frozenset(info.key for info in batches(corpus) if info.level in REPLICATION_LEVELS and (
         _in_scope(corpus, info, carrier) or any(_current_of(corpus.cases[case_id], carrier_id).mandated_by == info.key
                                                 for case_id in info.cases if case_id in held)))
