@@ -65,3 +65,99 @@ def test_the_internal_view_is_the_corpus_itself(corpus):
     assert len(corpus.cases["shown"].adoptions) == 3  # the public view copied, it did not change the corpus
     with pytest.raises(ValueError):
         audience_view(corpus, "everyone")
+
+
+NESTED = """\
+adoptions:
+  - carrier: zone-b
+    status: adopted
+    date: "2021"
+    note:
+      text: 内部备注甲
+      audience: internal
+    outcome_figures:
+      - metric: processing-time
+        before: 15
+        after: 5
+        unit: 工作日
+        source:
+          title: 来源
+          url: https://example.org/o
+        note:
+          text: 内部备注乙
+          audience: internal
+"""
+FLOW = """\
+flows:
+  - from: zone-f
+    to: zone-b
+    kind: reported
+    subject: 贸易便利化经验
+    date: "2021"
+    evidence:
+      - title: 来源
+        url: https://example.org/f
+    verification: verified
+    note:
+      text: 内部备注丙
+      audience: internal
+    outcome_figures:
+      - metric: processing-time
+        change_pct: -60
+        source:
+          title: 来源
+          url: https://example.org/f
+        note:
+          text: 内部备注丁
+          audience: internal
+"""
+
+
+def _every_text(value, seen=None):
+    """Every Text reachable from a record, however deep (tuples of records, records in records)."""
+    import dataclasses
+
+    from ftzkb.load.model import Text
+
+    if isinstance(value, Text):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _every_text(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            if field.name not in ("loaded", "path"):
+                yield from _every_text(getattr(value, field.name))
+
+
+def test_internal_text_deep_inside_a_record_is_left_out(tmp_path):
+    """Notes of outcome figures (of an adoption or of a flow) and of flows are internal text too."""
+    root = write_corpus(tmp_path, {"c1": minimal_case("c1", NESTED)})
+    flows = CARRIER_TEMPLATE.format(id="zone-f", name="丁片区", type="ftz-area") + FLOW
+    (root / "carriers" / "zone-f.yaml").write_text(flows, "utf-8")
+    loaded = load_corpus(root)
+    assert not loaded.diagnostics
+    inside = [t.text for record in [*loaded.corpus.cases.values(), *loaded.corpus.carriers.values()]
+              for t in _every_text(record) if t.audience != "public"]
+    assert sorted(inside) == ["内部备注丁", "内部备注丙", "内部备注乙", "内部备注甲"]
+    view = public_view(loaded.corpus)
+    assert [t.text for record in [*view.cases.values(), *view.carriers.values()]
+            for t in _every_text(record) if t.audience != "public"] == []
+    figure = view.cases["c1"].adoptions[0].outcome_figures[0]
+    assert (figure.before, figure.after, figure.note) == (15, 5, None)  # the figure stays, its note goes
+
+
+def test_a_public_ledger_shows_no_internal_note(tmp_path):
+    """A public record can carry an internal note: the ledger that leaves the office must not show
+    it (nor hash it), the internal ledger does."""
+    from ftzkb.export.ledger import ledger_row_cells, ledger_rows, shown_records
+
+    root = write_corpus(tmp_path, {"c1": minimal_case("c1", NESTED)})
+    corpus = load_corpus(root).corpus
+    zone = corpus.carriers["zone-b"]
+    public = [ledger_row_cells(corpus, row) for row in ledger_rows(corpus, zone, "public")]
+    internal = [ledger_row_cells(corpus, row) for row in ledger_rows(corpus, zone, "internal")]
+    assert [row.get("status") for row in public] == ["已复制"]
+    assert "内部备注" not in repr(public)
+    assert internal[0]["note"] == "内部备注甲"
+    assert shown_records(corpus.cases["c1"], "zone-b", "public")[0].note is None

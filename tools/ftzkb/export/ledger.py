@@ -23,6 +23,7 @@ from pathlib import Path
 from ftzkb.export.files import RowsCache, write_csv, write_xlsx
 from ftzkb.export.rows import Column, Row, Sheet
 from ftzkb.fsio import FileRefused
+from ftzkb.load.audience import without_internal_text
 from ftzkb.load.loader import worker_count
 from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Corpus
 from ftzkb.load.version import DataVersion
@@ -122,7 +123,11 @@ def shown_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> tuple[
 
 
 def _visible(records: tuple[Adoption, ...], audience: str) -> tuple[Adoption, ...]:
-    return records if audience != PUBLIC else tuple(a for a in records if a.audience == PUBLIC)
+    """The records a ledger for this audience shows: for the public, the public ones with their
+    internal text (a note, a figure's note) left out."""
+    if audience != PUBLIC:
+        return records
+    return tuple(without_internal_text(a) for a in records if a.audience == PUBLIC)
 
 
 def hidden_records(case: Case, carrier_id: str, audience: str = PUBLIC) -> bool:

@@ -11,6 +11,7 @@ learned-from, related cases, successors, parent carriers) are dropped.
 from __future__ import annotations
 
 import dataclasses
+from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
 from ftzkb.load.model import INTERNAL, PUBLIC, Adoption, Carrier, Case, Corpus, Text
@@ -42,10 +43,27 @@ def public_view(corpus: Corpus) -> Corpus:
 
 
 def without_internal_text(record: Record) -> Record:
-    """The record with every internal `Text` field emptied (None)."""
-    changes = {f.name: None for f in dataclasses.fields(record)
-               if isinstance(value := getattr(record, f.name), Text) and value.audience != PUBLIC}
+    """The record with every internal `Text` emptied (None), however deep: in the record's own
+    fields and in the records it holds (an adoption's outcome figures, a carrier's flows and their
+    figures, a case's recognitions). The same object when there is nothing to empty: a national
+    corpus holds 100,000s of records, nearly all public throughout."""
+    changes: dict[str, object] = {}
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        if isinstance(value, Text):
+            if value.audience != PUBLIC:
+                changes[name] = None
+        elif type(value) is tuple and value and dataclasses.is_dataclass(value[0]):
+            kept = tuple(without_internal_text(item) for item in value)
+            if any(new is not old for new, old in zip(kept, value, strict=True)):
+                changes[name] = kept
     return dataclasses.replace(record, **changes) if changes else record
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields that can hold text or records (not the file and its YAML)."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in ("path", "loaded"))
 
 
 def _blank_loaded() -> LoadedYaml:
@@ -60,13 +78,12 @@ def _public_carrier(carrier: Carrier, hidden_carriers: set[str]) -> Carrier:
 
 
 def _public_case(case: Case, hidden_cases: set[str], hidden_carriers: set[str]) -> Case:
-    case = without_internal_text(case)
     adoptions = tuple(_public_adoption(a, hidden_cases, hidden_carriers) for a in case.adoptions
                       if a.audience == PUBLIC and a.carrier not in hidden_carriers)
+    case = without_internal_text(dataclasses.replace(case, adoptions=()))  # the records were just made public
     return dataclasses.replace(
         case,
         adoptions=adoptions,
-        recognitions=tuple(without_internal_text(r) for r in case.recognitions),
         related=tuple(r for r in case.related if r not in hidden_cases),
         superseded_by=None if case.superseded_by in hidden_cases else case.superseded_by,
         loaded=_blank_loaded(),
@@ -75,6 +92,8 @@ def _public_case(case: Case, hidden_cases: set[str], hidden_carriers: set[str]) 
 
 def _public_adoption(adoption: Adoption, hidden_cases: set[str], hidden_carriers: set[str]) -> Adoption:
     adoption = without_internal_text(adoption)
+    if adoption.learned_from_carrier not in hidden_carriers and adoption.learned_from_case not in hidden_cases:
+        return adoption
     return dataclasses.replace(
         adoption,
         learned_from_carrier=None if adoption.learned_from_carrier in hidden_carriers
