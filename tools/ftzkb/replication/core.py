@@ -264,13 +264,19 @@ def record_holders(corpus: Corpus) -> dict[str, set[str]]:
 
 
 def cases_held_by(corpus: Corpus, carrier_id: str) -> set[str]:
-    """The cases one carrier holds records of: from `record_holders` once that table is made (a
-    round of ledgers makes it first), else by looking through each case's record carriers for
-    this one, which costs a twentieth of making the table."""
-    table = index_of(corpus).memo.get(HOLDERS, {}).get(None)
-    if table is not None:
-        return table.get(carrier_id, set())
-    return {case.id for case in corpus.cases.values() if carrier_id in case.record_carriers()}
+    """The cases one carrier holds records of. The first question looks through each case's record
+    carriers for this one (a twentieth of the cost of making `record_holders`: one carrier's
+    ledger asks once); from the second on, the table is made and answers (the site asks for every
+    carrier)."""
+    index = index_of(corpus)
+    table = index.memo.get(HOLDERS, {}).get(None)
+    if table is None:
+        asked = index.remember("holders-asked", None, lambda: [0])  # how often, before the table was made
+        asked[0] += 1
+        if asked[0] == 1:
+            return {case.id for case in corpus.cases.values() if carrier_id in case.record_carriers()}
+        table = record_holders(corpus)
+    return table.get(carrier_id, set())
 
 
 def _signature(corpus: Corpus) -> tuple[int, int]:
