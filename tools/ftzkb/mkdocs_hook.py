@@ -88,6 +88,15 @@ def on_build_error(error: Exception) -> None:
     _remove_spill()
 
 
+def open_spill() -> None:
+    """A place for deferred blocks when pages are rendered outside a build (a preview's quick update)."""
+    _spill.append(tempfile.mkdtemp(prefix="ftzkb-site-"))
+
+
+def close_spill() -> None:
+    _remove_spill()
+
+
 def _remove_spill() -> None:
     _deferred.clear()
     while _spill:

@@ -158,7 +158,7 @@ def _combined(parts: list[Sample]) -> Sample:
 
 def _run_queries(step: Step, ctx: Context, env: dict[str, str], options: BenchOptions) -> dict[str, Any]:
     output = ctx.work / f"{step.id}.json"
-    argv = [sys.executable, "-m", "ftzkb.inproc", json.dumps(step.invocations(ctx), ensure_ascii=False)]
+    argv = [sys.executable, "-m", step.driver, json.dumps(step.invocations(ctx), ensure_ascii=False)]
     sample = run_process(argv, env=env, timeout=options.timeout, stdout_path=output)
     try:
         timings = json.loads(output.read_text("utf-8"))

@@ -57,6 +57,7 @@ class Step:
     after_run: Callable[[Context], None] | None = None
     finish: Callable[[Context], None] | None = None  # after the last run, also when a run failed
     queries: bool = False  # invocations are ftzkb arguments run inside one process; p50/p95 over all but the first
+    driver: str = "ftzkb.inproc"  # for a `queries` step: the module that runs the invocations and times them
     target: Target | None = None
     cwd_is_corpus: bool = False
 
@@ -125,6 +126,11 @@ def _save_adopt_case(ctx: Context) -> str | None:
 
 
 EDIT_MARK = "（基准改动）"
+PREVIEW_EDITS = 3
+
+
+def _has_case_to_edit(ctx: Context) -> str | None:
+    return None if ctx.adopt_case else "no case to edit"
 
 
 def _edit_a_case(ctx: Context) -> str | None:
@@ -237,6 +243,9 @@ STEPS: tuple[Step, ...] = (
     Step("search-cold", "ftzkb search 冷启动", "ftzkb search, cold",
          lambda ctx: [ftzkb("search", SEARCH_QUERIES[0], *_root(ctx))], needs=("ftzkb.commands.search",),
          prepare=_build_index, target=Target(seconds=0.6)),
+    Step("site-preview", "预览：保存改动到页面更新", "preview: from saving an edit to the page served",
+         lambda ctx: [[str(ctx.corpus), ctx.adopt_case, str(PREVIEW_EDITS)]], needs=("mkdocs.livereload",), slow=True,
+         queries=True, driver="ftzkb.bench.preview", prepare=_has_case_to_edit, target=Target(seconds=2)),
     Step("search-query", "检索查询 p50/p95（进程内）", "search query p50/p95, in process",
          lambda ctx: [["search", q, *_root(ctx)] for q in (SEARCH_QUERIES[0], *SEARCH_QUERIES)],
          needs=("ftzkb.commands.search",), prepare=_build_index, queries=True),

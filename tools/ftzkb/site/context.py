@@ -56,11 +56,15 @@ class Site:
     history: Mapping[str, FileHistory] = field(default_factory=dict)
     synthetic: bool = False  # built from `ftzkb synth` output: every page and file says so
     shard: tuple[int, int] = (0, 1)  # (this process, processes): who renders which record pages
+    focus: frozenset[str] | None = None  # only these cases' and carriers' pages (a preview's quick update)
     memo: dict[tuple, object] = field(default_factory=dict, repr=False)
     html_cache: dict = field(default_factory=dict, repr=False)
 
     def share(self, records: list) -> list:
-        """The records whose pages this process renders (every n-th, so costs even out)."""
+        """The records whose pages this process renders (every n-th, so costs even out; only those
+        in `focus` when it is set)."""
+        if self.focus is not None:
+            records = [record for record in records if record.id in self.focus]
         index, count = self.shard
         return records[index::count]
 

@@ -62,6 +62,15 @@ def audience_from_env() -> str:
 
 
 def generate(root: Path | None = None, audience: str | None = None, spill: Path | None = None) -> Generated:
+    site, version, audience, warnings = site_of(root, audience)
+    if spill is None:
+        return Generated(dict(produce(site, ALL_PRODUCERS)), version, audience, warnings)
+    return Generated(_alongside(site, Path(spill)), version, audience, warnings)
+
+
+def site_of(root: Path | None = None, audience: str | None = None) -> tuple[Site, DataVersion, str, list[Diagnostic]]:
+    """The corpus at `root` as the site for `audience` sees it, its data version, the audience and
+    the warnings of loading it. Raises SiteDataError if the corpus has errors."""
     root = Path(root) if root is not None else default_corpus_root()
     audience = audience or audience_from_env()
     if audience not in AUDIENCES:
@@ -73,11 +82,7 @@ def generate(root: Path | None = None, audience: str | None = None, spill: Path 
     version = data_version(root, loaded.corpus)
     site = make_site(loaded.corpus, audience=audience, data_version=version.label, build_date=version.date,
                      history=case_history(root), synthetic=is_synthetic(root))
-    warnings = [d for d in loaded.diagnostics if d.severity != ERROR]
-    del loaded
-    if spill is None:
-        return Generated(dict(produce(site, ALL_PRODUCERS)), version, audience, warnings)
-    return Generated(_alongside(site, Path(spill)), version, audience, warnings)
+    return site, version, audience, [d for d in loaded.diagnostics if d.severity != ERROR]
 
 
 _SITE: Site | None = None  # what a forked worker renders from

@@ -10,10 +10,15 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
 from .context import SYNTHETIC_NOTICE
@@ -96,17 +101,268 @@ def build_site(root: Path, audience: str, out: Path | None = None, strict: bool 
 
 
 def serve_site(root: Path, audience: str, address: str) -> None:
-    """MkDocs' development server: rebuilds when cases/, carriers/ or the templates change."""
-    from mkdocs.commands.serve import serve
+    """The preview server (`Preview`): MkDocs' live-reload server, showing an edited case or
+    carrier within seconds while the whole site is rebuilt beside it."""
+    from mkdocs.livereload import LiveReloadServer
 
     root = Path(root).resolve()
     handler = logging.StreamHandler()  # MkDocs reports its address and each rebuild
     handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    with _environment(root, audience):
-        serve(config_file=str(CONFIG), dev_addr=address, livereload=True,
-              watch=[str(root / CASES_DIRNAME), str(root / CARRIERS_DIRNAME)])
+    base = Path(tempfile.mkdtemp(prefix="ftzkb-preview-"))
+    try:
+        with _environment(root, audience):
+            preview = Preview(root, audience, base, address)
+            preview.start()
+            host, port = preview.config.dev_addr
+            server = LiveReloadServer(builder=preview.rebuild, host=host, port=port, root=str(preview.link))
+            for watched in (root / CASES_DIRNAME, root / CARRIERS_DIRNAME, CONFIG, REPO_ROOT / "docs",
+                            REPO_ROOT / "site_overrides", REPO_ROOT / "schema", Path(__file__).parent,
+                            preview.signal.parent):
+                if watched.exists():
+                    server.watch(str(watched))
+            try:
+                with _terminate_as_interrupt():
+                    server.serve()
+            except KeyboardInterrupt:
+                logging.getLogger("mkdocs").info("Shutting down...")
+            finally:
+                server.shutdown()
+                preview.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, a test, `kill`) stops the server as Ctrl-C does: its temporary
+    builds are removed and a background build is stopped."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+PREVIEW_LOG = logging.getLogger("mkdocs.ftzkb.preview")
+
+
+class _Capture:
+    """Keeps what a build made that rendering one page again needs: files, navigation, templates."""
+
+    def __init__(self) -> None:
+        self.files: Any = None
+        self.nav: Any = None
+        self.env: Any = None
+
+    def on_nav(self, nav: Any, **kwargs: Any) -> Any:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, files: Any, **kwargs: Any) -> Any:
+        self.env, self.files = env, files
+        return env
+
+
+class Preview:
+    """The builder of `ftzkb site serve`.
+
+    The server serves `link`, a symbolic link to one of two build directories. After a save that
+    changed only existing case or carrier files, the quick lane renders those records' pages and
+    API documents alone into the served directory, through the navigation and templates of the
+    last build made in this process, and returns at once (the browser reloads). A whole build of
+    the site (`ftzkb site build`, another process) is then made into the other directory; when it
+    is done the link is switched to it and the browser reloads again, so every index, the matrix
+    and the statistics follow without the server ever waiting for them. Anything else (a file
+    added or removed, a template, the configuration, data errors) is a whole build here, as
+    `mkdocs serve` does it."""
+
+    def __init__(self, root: Path, audience: str, base: Path, address: str) -> None:
+        self.root, self.audience, self.address = root, audience, address
+        self.link, self.dirs = base / "current", (base / "a", base / "b")
+        self.signal = base / "signal" / "ready"  # touched when a whole build in the background is done
+        self.signal.parent.mkdir()
+        self.config: Any = None
+        self.capture: _Capture | None = None
+        self.hashes: dict[str, str] = {}  # the data files as the served directory shows them
+        self.background: subprocess.Popen | None = None
+        self.background_hashes: dict[str, str] = {}  # the data files as the background build read them
+        self.finished: tuple[Path, int] | None = None  # a background build's directory and exit code
+        self.lock = threading.Lock()  # background and finished are also set by the thread awaiting the build
+
+    @property
+    def served(self) -> Path:
+        return self.link.resolve()
+
+    def start(self) -> None:
+        self._build_here(self.dirs[0])
+
+    def stop(self) -> None:
+        self._stop_background()
+        if self.config is not None:
+            self.config.plugins.on_shutdown()
+
+    def rebuild(self) -> None:
+        """Called by the server after a watched file changed, or a background build finished."""
+        switched = self._take_background_build()
+        hashes = data_hashes(self.root)
+        changed = {name for name in hashes.keys() | self.hashes.keys() if hashes.get(name) != self.hashes.get(name)}
+        if switched and not changed:
+            return  # the browser reloads onto the new build
+        started = time.perf_counter()
+        updated = self.quick(changed, hashes) if changed else 0
+        if not updated:  # a template, the configuration, a file added or removed: everything, now
+            self._stop_background()
+            self._build_here(self._other())
+            return
+        self.hashes = hashes
+        PREVIEW_LOG.info(f"快速更新 {updated} 个文件（{time.perf_counter() - started:.2f} 秒）；整个站点在后台重建 / "
+                         f"updated {updated} files quickly; the whole site is being rebuilt in the background")
+        if self.background is None:
+            self._build_in_background()
+
+    def quick(self, changed: set[str], hashes: dict[str, str]) -> int:
+        """Render the pages of the records in these changed files; 0 if a whole build is needed."""
+        from .generate import SiteDataError, site_of
+        from .render import RECORD_PRODUCERS, produce
+
+        if self.capture is None or any(name not in hashes or name not in self.hashes for name in changed):
+            return 0  # a file added or removed: other pages link to it or stop linking
+        try:
+            site, _, _, _ = site_of(self.root, self.audience)
+        except SiteDataError:
+            return 0  # the whole build reports the errors
+        records = {f"{r.path.parent.name}/{r.path.name}": r.id
+                   for r in [*site.corpus.cases.values(), *site.corpus.carriers.values()]}
+        if not changed <= records.keys():
+            return 0  # a record this audience no longer sees
+        site.focus = frozenset(records[name] for name in changed)
+        return self._render(dict(produce(site, RECORD_PRODUCERS)))
+
+    def _render(self, produced: dict[str, str | bytes]) -> int:
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.files import InclusionLevel
+
+        assert self.capture is not None
+        config, files, nav, env = self.config, self.capture.files, self.capture.nav, self.capture.env
+        served = self.served
+        pages = []
+        for path, content in produced.items():
+            if path.endswith(".md"):
+                file = files.get_file_from_path(path)
+                if file is None or file.page is None or not isinstance(content, str):
+                    return 0
+                file.content_string = content
+                file.abs_dest_path = str(served / file.dest_uri)  # the directory served now
+                pages.append(file.page)
+        hook = _hook_module(config)
+        hook.open_spill()
+        try:
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            for page in pages:
+                _populate_page(page, config, files)
+                _build_page(page, config, doc_files, nav, env)
+        finally:
+            hook.close_spill()
+        for path, content in produced.items():
+            if not path.endswith(".md"):
+                (served / path).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        return len(produced)
+
+    def _build_here(self, target: Path) -> None:
+        """A whole build in this process (the server waits for it), then served."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        config = load_config(config_file=str(CONFIG), site_dir=str(target), dev_addr=self.address)
+        if self.config is None:
+            config.plugins.on_startup(command="serve", dirty=False)
+        capture = _Capture()
+        config.plugins["ftzkb-preview"] = capture
+        hashes = data_hashes(self.root)
+        self.capture = None  # until the build succeeds, no quick lane
+        build(config)
+        self.config, self.capture, self.hashes = config, capture, hashes
+        self._serve(target)
+
+    def _build_in_background(self) -> None:
+        target = self._other()
+        self.background_hashes = data_hashes(self.root)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ftzkb", "site", "build", "--root", str(self.root), "--audience", self.audience,
+             "--out", str(target)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with self.lock:
+            self.background = process
+        threading.Thread(target=self._await_background, args=(process, target), daemon=True).start()
+
+    def _await_background(self, process: subprocess.Popen, target: Path) -> None:
+        _, errors = process.communicate()
+        with self.lock:
+            if process is not self.background:
+                return  # stopped: a newer build took its place
+            if process.returncode != 0:
+                PREVIEW_LOG.error(errors.decode("utf-8", "replace")[-2000:])
+            self.finished = (target, process.returncode)
+        self.signal.write_text(str(time.time()), "utf-8")  # the server calls rebuild, which switches to it
+
+    def _take_background_build(self) -> bool:
+        """Serve the background build that finished, if one did; what the served pages now show of
+        the data is what that build read (later saves are then shown by the quick lane)."""
+        with self.lock:
+            finished, self.finished = self.finished, None
+            if finished is None:
+                return False
+            self.background = None
+        target, code = finished
+        if code != 0:
+            return False
+        self._serve(target)
+        self.hashes = self.background_hashes
+        PREVIEW_LOG.info("整个站点已重建 / the whole site is rebuilt")
+        return True
+
+    def _stop_background(self) -> None:
+        with self.lock:
+            process, self.background, self.finished = self.background, None, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait()
+
+    def _other(self) -> Path:
+        """The build directory not being served."""
+        return self.dirs[1] if self.link.exists() and self.served == self.dirs[0].resolve() else self.dirs[0]
+
+    def _serve(self, target: Path) -> None:
+        """Point the served link at `target` (one rename: a request sees the old build or the new)."""
+        fresh = self.link.with_name("next")
+        fresh.unlink(missing_ok=True)
+        fresh.symlink_to(target)
+        os.replace(fresh, self.link)
+
+
+def _hook_module(config: Any) -> Any:
+    """The hook module as MkDocs loaded it (by path, under its own name: its state is its own)."""
+    return next(module for module in config["hooks"].values() if hasattr(module, "open_spill"))
+
+
+def data_hashes(root: Path) -> dict[str, str]:
+    """`cases/x.yaml` -> a hash of its bytes, for every data file."""
+    import hashlib
+
+    found = {}
+    for dirname in (CASES_DIRNAME, CARRIERS_DIRNAME):
+        for path in sorted((root / dirname).glob("*.yaml")):
+            try:
+                found[f"{dirname}/{path.name}"] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            except OSError:
+                found[f"{dirname}/{path.name}"] = "unreadable"
+    return found
 
 
 def export_plain_mkdocs(root: Path, where: Path, audience: str = "public", self_contained: bool = False) -> Path:
