@@ -29,7 +29,7 @@ from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
 DOCUMENTS = ("README.md", "CONTRIBUTING.md")
 SKIPPED = {  # a command as written (comment left out), or its beginning followed by more words
     "ftzkb new": "interactive: asks question by question, needs a terminal (tests/test_new_case.py drives it)",
-    "ftzkb site serve": "a server that runs until it is stopped",
+    "ftzkb site serve": "a server that runs until it is stopped (tests/test_site_preview.py runs one)",
     "ftzkb site verify": "needs an archive or a deployed copy that `site publish` made (tests/test_site_publish.py)",
     "ftzkb bench": "the benchmark takes minutes to an hour; tests/test_bench.py runs it small",
     "ftzkb synth --cases 5000": "writes a 5,000-case corpus (minutes); the 300-case example runs",

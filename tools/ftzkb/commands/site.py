@@ -80,9 +80,10 @@ def build_command(audience: str, out: Path | None, engine: str, fmt: str, root: 
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="监听地址 / address to listen on")
 @root_option
 def serve_command(audience: str, addr: str, root: Path | None) -> None:
-    """本机预览站点；cases/、carriers/ 或模板改动后自动重建。
+    """本机预览站点：保存案例或载体文件后，其页面随即更新，整个站点随后在后台重建；增删文件或改动模板则整体重建。
 
-    Preview the site locally; rebuilds when cases/, carriers/ or the templates change.
+    Preview the site locally: a saved case or carrier page is updated at once and the whole site
+    rebuilt behind it; adding or removing files or changing templates rebuilds everything.
     """
     from ftzkb.site.mkdocs_build import serve_site
 

@@ -14,6 +14,7 @@ import dataclasses
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
+from ftzkb.load.cache import Deferred
 from ftzkb.load.model import INTERNAL, PUBLIC, Adoption, Carrier, Case, Corpus, Text
 from ftzkb.load.yamlload import LoadedYaml
 
@@ -78,8 +79,12 @@ def _public_carrier(carrier: Carrier, hidden_carriers: set[str]) -> Carrier:
 
 
 def _public_case(case: Case, hidden_cases: set[str], hidden_carriers: set[str]) -> Case:
-    adoptions = tuple(_public_adoption(a, hidden_cases, hidden_carriers) for a in case.adoptions
-                      if a.audience == PUBLIC and a.carrier not in hidden_carriers)
+    adoptions: tuple[Adoption, ...] | Deferred
+    if _records_stay(case, hidden_cases, hidden_carriers):
+        adoptions = case.__dict__["_adoptions"]  # kept as loaded (not built): nothing in them changes
+    else:
+        adoptions = tuple(_public_adoption(a, hidden_cases, hidden_carriers) for a in case.adoptions
+                          if a.audience == PUBLIC and a.carrier not in hidden_carriers)
     case = without_internal_text(dataclasses.replace(case, adoptions=()))  # the records were just made public
     return dataclasses.replace(
         case,
@@ -88,6 +93,13 @@ def _public_case(case: Case, hidden_cases: set[str], hidden_carriers: set[str]) 
         superseded_by=None if case.superseded_by in hidden_cases else case.superseded_by,
         loaded=_blank_loaded(),
     )
+
+
+def _records_stay(case: Case, hidden_cases: set[str], hidden_carriers: set[str]) -> bool:
+    """Whether the public view of the case's records is the records themselves, known without
+    building them: nothing in them is marked, no carrier is hidden, none learned from a hidden case."""
+    return case.records_marked() is False and not hidden_carriers and \
+        not any(learned in hidden_cases for _, learned, _ in case.learned_cases())
 
 
 def _public_adoption(adoption: Adoption, hidden_cases: set[str], hidden_carriers: set[str]) -> Adoption:

@@ -28,7 +28,7 @@ from ftzkb.paths import SCHEMA_DIR, cache_dir
 
 CACHE_NAME = "load-cache.bin"
 _EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"ftzkb load cache\n"
 DEFERRED_KEY = "adoptions"
 UNKNOWN = "unknown"  # the date of a record written without one  # the list kept apart and decoded on first use
@@ -41,15 +41,16 @@ Problem = list  # [rule, line, col, zh, en]
 class Deferred:
     """A file's list of adoption records, still as the JSON text the cache holds, with what
     queries over every case ask of them already known: the carrier of each record (to find a
-    carrier's records), the distinct dates written in them (for the data version's date) and
-    the cases records learned from (for the rule on learned-from cycles)."""
+    carrier's records), the distinct dates written in them (for the data version's date), the
+    cases records learned from (for the rule on learned-from cycles) and whether anything in them
+    is marked for an audience other than the public (if not, the public view keeps them as they are)."""
 
-    __slots__ = ("_blob", "_end", "_start", "_value", "carriers", "dates", "learned")
+    __slots__ = ("_blob", "_end", "_start", "_value", "carriers", "dates", "learned", "marked")
 
     def __init__(self, blob: memoryview, start: int, end: int, carriers: list[str], dates: list[str],
-                 learned: list[list]) -> None:
+                 learned: list[list], marked: bool) -> None:
         self._blob, self._start, self._end = blob, start, end
-        self.carriers, self.dates, self.learned = carriers, dates, learned
+        self.carriers, self.dates, self.learned, self.marked = carriers, dates, learned, marked
         self._value: list | None = None
 
     def value(self) -> list:
@@ -130,10 +131,10 @@ class LoadCache:
         data, error, problems, canonical, kept = items
         deferred = None
         if kept is not None:
-            start, end, carriers, dates, learned = kept
+            start, end, carriers, dates, learned, marked = kept
             if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
                 return None
-            deferred = Deferred(self.blob, start, end, carriers, dates, learned)
+            deferred = Deferred(self.blob, start, end, carriers, dates, learned, marked is not False)
         return FileFacts(data, error, problems, canonical, deferred)
 
     def put(self, key: str, facts: FileFacts) -> None:
@@ -176,7 +177,8 @@ class LoadCache:
             start, end, *known = kept
             return [data, error, problems, canonical, known], bytes(self.blob[start:end])
         if isinstance(kept, Deferred):
-            return [data, error, problems, canonical, [kept.carriers, kept.dates, kept.learned]], kept.text()
+            known = [kept.carriers, kept.dates, kept.learned, kept.marked]
+            return [data, error, problems, canonical, known], kept.text()
         records = data.get(DEFERRED_KEY) if isinstance(data, dict) else None
         if not isinstance(records, list):
             return [data, error, problems, canonical, None], None
@@ -186,7 +188,19 @@ class LoadCache:
         learned = [[i, case] for i, r in enumerate(records)
                    if isinstance(r.get("learned_from"), dict) and (case := r["learned_from"].get("case"))]
         text = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return [head, error, problems, canonical, [carriers, dates, learned]], text
+        return [head, error, problems, canonical, [carriers, dates, learned, marked_audience(records)]], text
+
+
+def marked_audience(value: Any) -> bool:
+    """Whether anything in `value` (however deep) says `audience:` other than public."""
+    if isinstance(value, dict):
+        audience = value.get("audience")
+        if audience is not None and audience != "public":
+            return True
+        return any(marked_audience(item) for item in value.values() if isinstance(item, dict | list))
+    if isinstance(value, list):
+        return any(marked_audience(item) for item in value if isinstance(item, dict | list))
+    return False
 
 
 def _split(raw: bytes) -> tuple[bytes, memoryview]:

@@ -252,12 +252,19 @@ class Case:
             return tuple(Adoption.of(i, records[i]) for i in positions)
         return tuple(value[i] for i in positions)
 
-    def learned_cases(self) -> list[tuple[int, str]]:
-        """(position, case id) of each adoption record that learned from a case, without building them."""
+    def learned_cases(self) -> list[tuple[int, str, str]]:
+        """(index in the file, case id learned from, carrier) of each adoption record that learned
+        from a case, without building them."""
         value = self.__dict__["_adoptions"]
         if isinstance(value, Deferred):
-            return [(i, case_id) for i, case_id in value.learned]
-        return [(a.index, a.learned_from_case) for a in value if a.learned_from_case]
+            return [(i, case_id, value.carriers[i]) for i, case_id in value.learned]
+        return [(a.index, a.learned_from_case, a.carrier) for a in value if a.learned_from_case]
+
+    def records_marked(self) -> bool | None:
+        """Whether anything in the adoption records is marked for an audience other than the public;
+        None when the records were built (then only they can say)."""
+        value = self.__dict__["_adoptions"]
+        return value.marked if isinstance(value, Deferred) else None
 
     def record_dates(self) -> list[str]:
         """The distinct known dates of the adoption records, sorted, without building them."""

@@ -14,7 +14,7 @@ def _case_edges(corpus: Corpus) -> tuple[dict[str, str], dict[str, int]]:
     edges: dict[str, str] = {}
     where: dict[str, int] = {}
     for case in corpus.cases.values():
-        for index, learned in case.learned_cases():  # read without building every record
+        for index, learned, _ in case.learned_cases():  # read without building every record
             if learned != case.id and case.id not in edges:
                 edges[case.id], where[case.id] = learned, index
     return edges, where

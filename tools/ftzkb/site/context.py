@@ -61,12 +61,21 @@ class Site:
     html_cache: dict = field(default_factory=dict, repr=False)
 
     def share(self, records: list) -> list:
-        """The records whose pages this process renders (every n-th, so costs even out; only those
-        in `focus` when it is set)."""
-        if self.focus is not None:
-            records = [record for record in records if record.id in self.focus]
+        """The records whose pages this process renders (every n-th, so costs even out)."""
         index, count = self.shard
         return records[index::count]
+
+    def cases_to_render(self) -> list[Case]:
+        """This process's share of the cases in pinyin order; only those in `focus` when it is set
+        (a preview's quick update: without sorting every case first)."""
+        if self.focus is not None:
+            return [self.corpus.cases[i] for i in sorted(self.focus) if i in self.corpus.cases]
+        return self.share(self.cases_sorted)
+
+    def carriers_to_render(self) -> list[Carrier]:
+        if self.focus is not None:
+            return [self.corpus.carriers[i] for i in sorted(self.focus) if i in self.corpus.carriers]
+        return self.share(self.carriers_sorted)
 
     def prepare(self) -> Site:
         """Build the shared lookups now (before the work is split between processes)."""
@@ -171,10 +180,10 @@ class Site:
     def derived_from(self) -> dict[str, list[CaseLink]]:
         """case id -> adoption records in other cases that name it as their model (learned_from.case)."""
         found: dict[str, list[CaseLink]] = defaultdict(list)
-        for case in self.cases_sorted:
-            for record in case.adoptions:
-                if record.learned_from_case and record.learned_from_case != case.id:
-                    found[record.learned_from_case].append(CaseLink(case.id, case.title, record.carrier))
+        for case in self.cases_sorted:  # read off the records' summaries: no record is built for this
+            for _, learned, carrier in case.learned_cases():
+                if learned != case.id:
+                    found[learned].append(CaseLink(case.id, case.title, carrier))
         return found
 
     def lineage(self, case: Case) -> Lineage:

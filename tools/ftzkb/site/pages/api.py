@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Source, Text
-from ftzkb.replication import GapReport
+from ftzkb.replication import ADOPTED, GapReport
+from ftzkb.replication.core import current_records
 from ftzkb.site import links
 from ftzkb.site.context import Site
 from ftzkb.vocab import vocabularies
@@ -102,7 +103,7 @@ def case_document(site: Site, case: Case) -> dict:
         "lifecycle": {"status": case.lifecycle, "superseded_by": case.superseded_by,
                       "note": _text(case.lifecycle_note)},
         "note": _text(case.note), "audience": case.audience,
-        "adopters": site.adoption_count[case.id],
+        "adopters": sum(r.status in ADOPTED for r in current_records(case).values()),
         "adoptions": [_adoption(site, a) for a in case.adoptions],
         "page": _page("cases", case.id), "data_version": site.data_version,
     }

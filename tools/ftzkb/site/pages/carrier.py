@@ -78,7 +78,7 @@ class CarrierView:
 def carrier_pages(site: Site) -> Iterator[tuple[str, str]]:
     """Each carrier's page and its API document (both need its gaps, computed once); this
     process's share of them (`Site.share`)."""
-    for carrier in site.share(site.carriers_sorted):
+    for carrier in site.carriers_to_render():
         page = carrier_page(carrier.id)
         view = carrier_view(site, carrier)
         yield page, site.render("carrier.md.j2", page, up=carrier_crumbs(carrier), carrier=carrier, view=view,

@@ -11,7 +11,7 @@ from ftzkb.collate import pinyin_key
 from ftzkb.dates import parse_date
 from ftzkb.load.model import Adoption, Case, Recognition
 from ftzkb.replication import ADOPTED, IN_PROGRESS, Lineage
-from ftzkb.replication.core import primary_type, sort_date
+from ftzkb.replication.core import current_records, primary_type, sort_date
 from ftzkb.site import links
 from ftzkb.site.context import SITE_TITLE, Site
 from ftzkb.site.links import case_page
@@ -50,7 +50,7 @@ class CaseView:
 
 def case_pages(site: Site) -> Iterator[tuple[str, str]]:
     """Each case's page and its API document (this process's share of them, see `Site.share`)."""
-    for case in site.share(site.cases_sorted):
+    for case in site.cases_to_render():
         page = case_page(case.id)
         yield page, site.render("case.md.j2", page, up=[("全部案例", links.CASES_INDEX)], case=case,
                                 view=case_view(site, case), title=case.title, search_tags=search_tags(case),
@@ -59,7 +59,7 @@ def case_pages(site: Site) -> Iterator[tuple[str, str]]:
 
 
 def case_view(site: Site, case: Case) -> CaseView:
-    current = site.index.current[case.id]
+    current = current_records(case)  # this case's alone: the preview renders one page without the corpus's tables
     counts = Counter("adopted" if r.status in ADOPTED else "in_progress" if r.status in IN_PROGRESS else "other"
                      for r in current.values())
     tree = site.lineage(case)
