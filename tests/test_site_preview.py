@@ -91,3 +91,33 @@ def test_a_new_case_is_a_whole_build(server):
     (root / "cases" / "preview-new-case.yaml").write_text(text, "utf-8")
     wait_for(lambda: fetch(f"{url}/cases/preview-new-case.html"), timeout=300, step=0.2)
     assert "快速更新" not in log.read_text("utf-8")
+
+
+def test_the_quick_lane_reads_the_corpus_a_fresh_load_reads(tmp_path, monkeypatch):
+    """The quick lane loads only the changed files into the corpus it showed last: that corpus
+    must be the one loading every file gives."""
+    from ftzkb.load.loader import load_corpus
+    from ftzkb.site.mkdocs_build import Preview, _environment
+
+    root = tmp_path / "corpus"
+    for name in ("cases", "carriers"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    base = tmp_path / "base"
+    base.mkdir()
+    behind: list[bool] = []
+    monkeypatch.setattr(Preview, "_build_in_background", lambda self: behind.append(True))
+    with _environment(root, "public"):
+        preview = Preview(root, "public", base, f"127.0.0.1:{free_port()}")
+        preview.start()
+        case, carrier = sorted((root / "cases").glob("*.yaml"))[2], sorted((root / "carriers").glob("*.yaml"))[1]
+        for path in (case, carrier):
+            text = path.read_text("utf-8")
+            path.write_text(re.sub(r"^(title|name): (.*)$", r"\1: \2（改）", text, count=1, flags=re.M), "utf-8")
+        preview.rebuild()
+        preview.stop()
+    assert behind == [True]  # the quick lane ran, and asked for the whole build behind it
+    fresh = load_corpus(root).corpus
+    assert preview.corpus is not None
+    assert preview.corpus.cases == fresh.cases and preview.corpus.carriers == fresh.carriers
+    page = (preview.served / "cases" / f"{case.stem}.html").read_text("utf-8")
+    assert "（改）" in page

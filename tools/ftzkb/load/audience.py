@@ -11,6 +11,7 @@ learned-from, related cases, successors, parent carriers) are dropped.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
@@ -26,20 +27,45 @@ if TYPE_CHECKING:
 Record = TypeVar("Record", bound="DataclassInstance")
 
 
-def audience_view(corpus: Corpus, audience: str) -> Corpus:
+class Views:
+    """The public records made from the records of an earlier view, for a view of a corpus that
+    holds most of the same record objects (a preview after one edit): a record's public form
+    depends on the record and on which carriers and cases are hidden, nothing else."""
+
+    def __init__(self) -> None:
+        self.hidden: tuple[frozenset[str], frozenset[str]] | None = None
+        self.made: dict[int, tuple[object, object]] = {}  # id(record) -> (record, its public form)
+
+    def public(self, record: Record, make: Callable[[Record], Record]) -> Record:
+        found = self.made.get(id(record))
+        if found is not None and found[0] is record:
+            return found[1]  # type: ignore[return-value]
+        made = make(record)
+        self.made[id(record)] = (record, made)
+        return made
+
+    def keep_for(self, hidden_carriers: set[str], hidden_cases: set[str]) -> None:
+        hidden = (frozenset(hidden_carriers), frozenset(hidden_cases))
+        if hidden != self.hidden:
+            self.hidden, self.made = hidden, {}
+
+
+def audience_view(corpus: Corpus, audience: str, views: Views | None = None) -> Corpus:
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {AUDIENCES}")
-    return corpus if audience == INTERNAL else public_view(corpus)
+    return corpus if audience == INTERNAL else public_view(corpus, views)
 
 
-def public_view(corpus: Corpus) -> Corpus:
+def public_view(corpus: Corpus, views: Views | None = None) -> Corpus:
     hidden_carriers = {cid for cid, c in corpus.carriers.items() if c.audience != PUBLIC}
-    carriers = {cid: _public_carrier(c, hidden_carriers) for cid, c in corpus.carriers.items()
-                if cid not in hidden_carriers}
     hidden_cases = {cid for cid, c in corpus.cases.items()
                     if c.audience != PUBLIC or c.origin_carrier in hidden_carriers}
-    cases = {cid: _public_case(c, hidden_cases, hidden_carriers) for cid, c in corpus.cases.items()
-             if cid not in hidden_cases}
+    views = views or Views()
+    views.keep_for(hidden_carriers, hidden_cases)
+    carriers = {cid: views.public(c, lambda c: _public_carrier(c, hidden_carriers))
+                for cid, c in corpus.carriers.items() if cid not in hidden_carriers}
+    cases = {cid: views.public(c, lambda c: _public_case(c, hidden_cases, hidden_carriers))
+             for cid, c in corpus.cases.items() if cid not in hidden_cases}
     return Corpus(root=corpus.root, cases=cases, carriers=carriers)
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ftzkb.bench.synth import MARKER as SYNTHETIC_MARKER
 from ftzkb.diagnostics import ERROR, Diagnostic
-from ftzkb.load.audience import AUDIENCES
+from ftzkb.load.audience import AUDIENCES, Views
 from ftzkb.load.loader import load_corpus
-from ftzkb.load.model import PUBLIC
+from ftzkb.load.model import PUBLIC, Corpus
 from ftzkb.load.version import DataVersion, data_version
 from ftzkb.paths import default_corpus_root
 from ftzkb.site.context import Site
@@ -79,10 +79,16 @@ def site_of(root: Path | None = None, audience: str | None = None) -> tuple[Site
     errors = [d for d in loaded.diagnostics if d.severity == ERROR]
     if errors:
         raise SiteDataError(errors)
-    version = data_version(root, loaded.corpus)
-    site = make_site(loaded.corpus, audience=audience, data_version=version.label, build_date=version.date,
-                     history=case_history(root), synthetic=is_synthetic(root))
+    site, version = site_from(root, loaded.corpus, audience)
     return site, version, audience, [d for d in loaded.diagnostics if d.severity != ERROR]
+
+
+def site_from(root: Path, corpus: Corpus, audience: str, views: Views | None = None) -> tuple[Site, DataVersion]:
+    """The site of a loaded corpus (of `root`), and its data version."""
+    version = data_version(root, corpus)
+    site = make_site(corpus, audience=audience, data_version=version.label, build_date=version.date,
+                     history=case_history(root), synthetic=is_synthetic(root), views=views)
+    return site, version
 
 
 _SITE: Site | None = None  # what a forked worker renders from

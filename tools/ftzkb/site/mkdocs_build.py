@@ -18,11 +18,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..load.audience import Views
 from ..paths import CARRIERS_DIRNAME, CASES_DIRNAME, REPO_ROOT
 from .context import SYNTHETIC_NOTICE
 from .generate import AUDIENCE_ENV, generate, is_synthetic
+
+if TYPE_CHECKING:
+    from ..load.model import Corpus
 
 CONFIG = REPO_ROOT / "mkdocs.yml"
 DEFAULT_OUT = REPO_ROOT / "site"
@@ -195,6 +199,8 @@ class Preview:
         self.background_hashes: dict[str, str] = {}  # the data files as the background build read them
         self.finished: tuple[Path, int] | None = None  # a background build's directory and exit code
         self.lock = threading.Lock()  # background and finished are also set by the thread awaiting the build
+        self.corpus: Corpus | None = None  # the data as the served pages show it, or nearly (see `quick`)
+        self.views = Views()  # public records kept from one quick update to the next
 
     @property
     def served(self) -> Path:
@@ -229,21 +235,44 @@ class Preview:
 
     def quick(self, changed: set[str], hashes: dict[str, str]) -> int:
         """Render the pages of the records in these changed files; 0 if a whole build is needed."""
-        from .generate import SiteDataError, site_of
+        from .generate import site_from
         from .render import RECORD_PRODUCERS, produce
 
         if self.capture is None or any(name not in hashes or name not in self.hashes for name in changed):
             return 0  # a file added or removed: other pages link to it or stop linking
-        try:
-            site, _, _, _ = site_of(self.root, self.audience)
-        except SiteDataError:
-            return 0  # the whole build reports the errors
+        corpus = self._updated(changed)
+        if corpus is None:
+            return 0
+        site, _ = site_from(self.root, corpus, self.audience, self.views)
         records = {f"{r.path.parent.name}/{r.path.name}": r.id
                    for r in [*site.corpus.cases.values(), *site.corpus.carriers.values()]}
         if not changed <= records.keys():
             return 0  # a record this audience no longer sees
         site.focus = frozenset(records[name] for name in changed)
-        return self._render(dict(produce(site, RECORD_PRODUCERS)))
+        written = self._render(dict(produce(site, RECORD_PRODUCERS)))
+        if written:
+            self.corpus = corpus
+        return written
+
+    def _updated(self, changed: set[str]) -> Corpus | None:
+        """The corpus last shown with the changed files loaded again (each alone: the others are
+        as they were); None when a whole build must decide (an error, an id that changed)."""
+        from ..diagnostics import ERROR
+        from ..load.loader import load_record
+        from ..load.model import Case, Corpus
+
+        if self.corpus is None:
+            return None
+        cases, carriers = dict(self.corpus.cases), dict(self.corpus.carriers)
+        by_file = {f"{r.path.parent.name}/{r.path.name}": r for r in [*cases.values(), *carriers.values()]}
+        for name in changed:
+            old = by_file.get(name)
+            record, problems = load_record(self.root / name, self.root)
+            if old is None or record is None or record.id != old.id or type(record) is not type(old) or \
+                    any(d.severity == ERROR for d in problems):
+                return None
+            (cases if isinstance(record, Case) else carriers)[record.id] = record  # type: ignore[assignment]
+        return Corpus(self.root, cases, carriers)
 
     def _render(self, produced: dict[str, str | bytes]) -> int:
         from mkdocs.commands.build import _build_page, _populate_page
@@ -288,8 +317,19 @@ class Preview:
         hashes = data_hashes(self.root)
         self.capture = None  # until the build succeeds, no quick lane
         build(config)
+        for file in capture.files.documentation_pages():  # written out: the quick lane renders its pages afresh
+            if file.page is not None:  # (the title stays known: the footer names the pages beside one)
+                file.page.markdown, file.page.content = "", None
         self.config, self.capture, self.hashes = config, capture, hashes
+        self.corpus, self.views = self._loaded(), Views()
         self._serve(target)
+
+    def _loaded(self) -> Corpus | None:
+        """The corpus as the build just made read it (the quick lane then loads changed files alone)."""
+        from ..load.loader import load_corpus
+
+        result = load_corpus(self.root)
+        return None if result.has_errors else result.corpus
 
     def _build_in_background(self) -> None:
         target = self._other()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from ftzkb.load.audience import audience_view
+from ftzkb.load.audience import Views, audience_view
 from ftzkb.load.model import Corpus
 from ftzkb.site.context import Site
 from ftzkb.site.pages.api import api_files
@@ -38,10 +38,11 @@ ALL_PRODUCERS = SITE_PRODUCERS + RECORD_PRODUCERS + FILE_PRODUCERS
 
 def make_site(corpus: Corpus, *, audience: str = "public", data_version: str = "unknown",
               build_date: dt.datetime = EPOCH, history: Mapping[str, FileHistory] | None = None,
-              synthetic: bool = False) -> Site:
+              synthetic: bool = False, views: Views | None = None) -> Site:
     """A public site sees only public records (`ftzkb.audience`), so nothing internal can reach
-    any page, index or download made from it."""
-    return Site(audience_view(corpus, audience), audience, data_version, build_date, history or {}, synthetic)
+    any page, index or download made from it. `views` keeps public records between sites of
+    nearly the same corpus (the preview)."""
+    return Site(audience_view(corpus, audience, views), audience, data_version, build_date, history or {}, synthetic)
 
 
 def produce(site: Site, producers: Iterable[Producer]) -> Iterator[tuple[str, str | bytes]]:
