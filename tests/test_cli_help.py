@@ -133,3 +133,21 @@ def test_top_level_help_loads_only_the_command_table():
 @pytest.mark.parametrize("path", HELP_PATHS, ids=" ".join)
 def test_help_loads_no_heavy_module(path):
     assert loaded_for_help(*path, "--help") == ["[]"]
+
+
+def test_the_program_ends_with_its_exit_handlers_run_and_its_output_flushed(tmp_path):
+    """The command line skips freeing its objects at exit (`cli._leave`): exit handlers still run,
+    the exit code is the command's, and output written just before the end is all there."""
+    import subprocess
+    import sys
+
+    script = ("import atexit, sys; atexit.register(lambda: print('handler ran', file=sys.stderr)); "
+              "from ftzkb.cli import main; sys.argv = ['ftzkb', *sys.argv[1:]]; main()")
+    ok = subprocess.run([sys.executable, "-c", script, "--help"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "handler ran" in ok.stderr
+    assert ok.stdout == CliRunner().invoke(main, ["--help"], prog_name="ftzkb").output  # all of it, as in process
+    wrong = subprocess.run([sys.executable, "-c", script, "validate", "--root", str(tmp_path)], capture_output=True,
+                           text=True)
+    assert wrong.returncode == 2 and "handler ran" in wrong.stderr and "cases/" in wrong.stderr
+    listing = subprocess.run([sys.executable, "-m", "ftzkb", "--help"], capture_output=True, text=True)
+    assert listing.returncode == 0 and listing.stdout == ok.stdout

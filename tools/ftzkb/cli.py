@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -217,7 +217,12 @@ class LazyGroup(click.Group):
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("prog_name", "ftzkb")  # not "python -m ftzkb" in usage lines and hints
         _early_lang(list(args) if args is not None else sys.argv[1:])
-        return super().main(args, *rest, **kwargs)
+        if args is not None or not kwargs.get("standalone_mode", True):
+            return super().main(args, *rest, **kwargs)  # called by code (tests, the benchmark): return to it
+        try:
+            return super().main(args, *rest, **kwargs)
+        except SystemExit as done:
+            _leave(done.code)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -250,6 +255,26 @@ class LazyGroup(click.Group):
 
 
 INTERNAL_ERROR = 3
+
+
+def _leave(code: object) -> NoReturn:
+    """End the program without freeing its objects one by one. A command that loaded a national
+    corpus holds millions of them, and the interpreter's teardown took 0.13 s of a one-second
+    ledger export. What exit does besides still happens: the exit handlers run (temporary
+    directories, logging, process pools) and the standard streams are flushed; every data file
+    and cache was written, fsynced and closed before this point."""
+    import atexit
+    import contextlib
+    import os
+
+    if code is not None and not isinstance(code, int):  # sys.exit("message"): shown, exit 1
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`ftzkb … | head`) or stream
+            stream.flush()
+    os._exit(code or 0)
 
 
 def _report_unexpected(ctx: click.Context, exc: Exception) -> None:
