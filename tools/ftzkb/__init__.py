@@ -1,3 +1,3 @@
 """ftzkb: the Jiangsu FTZ reform-replication knowledge base."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
