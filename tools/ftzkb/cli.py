@@ -260,16 +260,20 @@ INTERNAL_ERROR = 3
 def _leave(code: object) -> NoReturn:
     """End the program without freeing its objects one by one. A command that loaded a national
     corpus holds millions of them, and the interpreter's teardown took 0.13 s of a one-second
-    ledger export. What exit does besides still happens: the exit handlers run (temporary
-    directories, logging, process pools) and the standard streams are flushed; every data file
-    and cache was written, fsynced and closed before this point."""
+    ledger export. What exit does besides still happens: other threads are waited for, the exit
+    handlers run (temporary directories, logging, process pools) and the standard streams are
+    flushed. Every data file and cache was written, fsynced and closed before this point."""
     import atexit
     import contextlib
     import os
+    import threading
 
     if code is not None and not isinstance(code, int):  # sys.exit("message"): shown, exit 1
         print(code, file=sys.stderr)
         code = 1
+    for thread in threading.enumerate():  # as the interpreter would: non-daemon threads end first
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`ftzkb … | head`) or stream
