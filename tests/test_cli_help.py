@@ -136,13 +136,13 @@ def test_help_loads_no_heavy_module(path):
 
 
 def test_the_program_ends_with_its_exit_handlers_run_and_its_output_flushed(tmp_path):
-    """The command line skips freeing its objects at exit (`cli._leave`): exit handlers still run,
+    """The `ftzkb` program skips freeing its objects at exit (`cli.run`): exit handlers still run,
     the exit code is the command's, and output written just before the end is all there."""
     import subprocess
     import sys
 
     script = ("import atexit, sys; atexit.register(lambda: print('handler ran', file=sys.stderr)); "
-              "from ftzkb.cli import main; sys.argv = ['ftzkb', *sys.argv[1:]]; main()")
+              "from ftzkb.cli import run; sys.argv = ['ftzkb', *sys.argv[1:]]; run()")
     ok = subprocess.run([sys.executable, "-c", script, "--help"], capture_output=True, text=True)
     assert ok.returncode == 0 and "handler ran" in ok.stderr
     assert ok.stdout == CliRunner().invoke(main, ["--help"], prog_name="ftzkb").output  # all of it, as in process
@@ -151,3 +151,8 @@ def test_the_program_ends_with_its_exit_handlers_run_and_its_output_flushed(tmp_
     assert wrong.returncode == 2 and "handler ran" in wrong.stderr and "cases/" in wrong.stderr
     listing = subprocess.run([sys.executable, "-m", "ftzkb", "--help"], capture_output=True, text=True)
     assert listing.returncode == 0 and listing.stdout == ok.stdout
+    from pathlib import Path
+
+    script_file = Path(sys.executable).parent / "ftzkb"  # the console script calls run()
+    if script_file.exists():
+        assert "run" in script_file.read_text("utf-8")

@@ -217,12 +217,7 @@ class LazyGroup(click.Group):
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("prog_name", "ftzkb")  # not "python -m ftzkb" in usage lines and hints
         _early_lang(list(args) if args is not None else sys.argv[1:])
-        if args is not None or not kwargs.get("standalone_mode", True):
-            return super().main(args, *rest, **kwargs)  # called by code (tests, the benchmark): return to it
-        try:
-            return super().main(args, *rest, **kwargs)
-        except SystemExit as done:
-            _leave(done.code)
+        return super().main(args, *rest, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -255,6 +250,16 @@ class LazyGroup(click.Group):
 
 
 INTERNAL_ERROR = 3
+
+
+def run() -> NoReturn:
+    """The `ftzkb` program (its console script): `main`, then `_leave`. Code that calls `main`
+    itself, or runs `python -m ftzkb`, gets an ordinary exit (SystemExit) it can catch."""
+    try:
+        main()
+    except SystemExit as done:
+        _leave(done.code)
+    _leave(0)
 
 
 def _leave(code: object) -> NoReturn:
@@ -323,7 +328,3 @@ def main() -> None:
 
     ftzkb: the knowledge base of Jiangsu FTZ institutional-innovation cases and their replication.
     """
-
-
-def run() -> None:  # pragma: no cover - entry for `python -m ftzkb`
-    sys.exit(main())
