@@ -161,3 +161,33 @@ def test_a_public_ledger_shows_no_internal_note(tmp_path):
     assert "内部备注" not in repr(public)
     assert internal[0]["note"] == "内部备注甲"
     assert shown_records(corpus.cases["c1"], "zone-b", "public")[0].note is None
+
+
+def test_a_public_ledger_cannot_overwrite_the_internal_note_it_does_not_show(tmp_path):
+    """The note cell of a public ledger is empty where the record's note is internal: a note typed
+    there would replace the internal one unseen. The row is refused with the place of the cell;
+    nothing is written."""
+    import csv
+
+    from conftest import ftzkb
+
+    root = write_corpus(tmp_path / "corpus", {"c1": minimal_case("c1", NESTED)})
+    out = tmp_path / "out"
+    assert ftzkb("ledger", "export", "zone-b", "--format", "csv", "-o", str(out), root=root).returncode == 0
+    [sheet] = out.glob("*.csv")
+    rows = list(csv.reader(sheet.open(encoding="utf-8-sig")))
+    note = rows[1].index("备注")
+    rows[2][note] = "公开的新备注"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    before = (root / "cases" / "c1.yaml").read_bytes()
+    result = ftzkb("ledger", "import", str(sheet), root=root)
+    assert result.returncode == 1 and "内部备注" in result.stderr + result.stdout and "备注" in result.stderr + result.stdout
+    assert (root / "cases" / "c1.yaml").read_bytes() == before
+    rows[2][note] = ""
+    rows[2][rows[1].index("复制状态")] = "试点中"  # a new period: the internal note stays with the old one
+    rows[2][rows[1].index("复制日期")] = "2022"
+    rows[2][rows[1].index("证据（文号或网址）")] = "乙经开〔2022〕1号"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    assert ftzkb("ledger", "import", str(sheet), "--dry-run", root=root).returncode == 0

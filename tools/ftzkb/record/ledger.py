@@ -18,7 +18,7 @@ from ftzkb.export.ledger import (
     split_fingerprint,
     state_hash,
 )
-from ftzkb.load.model import Corpus
+from ftzkb.load.model import PUBLIC, Case, Corpus
 from ftzkb.record.bulk import BulkPlan, BulkRow, Names, Problem, SheetInfo, plan_rows, read_rows
 from ftzkb.record.sheets import SheetError
 from ftzkb.replication.core import record_rank
@@ -100,6 +100,19 @@ def _needs_evidence(row: BulkRow, corpus: Corpus, audience: str) -> bool:
     return not shown or max(shown, key=record_rank).status != row.change.status
 
 
+def _would_replace_internal_note(row: BulkRow, case: Case, audience: str) -> bool:
+    """A note written in a public ledger for a carrier whose current record (same status: the
+    period is updated, not followed by a new one) holds an internal note the ledger left out."""
+    if audience != PUBLIC or not row.change.note:
+        return False
+    records = case.records_of(row.carrier)
+    if not records:
+        return False
+    current = max(records, key=record_rank)
+    same_period = row.change.status in (None, current.status)
+    return same_period and current.note is not None and current.note.audience != PUBLIC
+
+
 def _sorted_rows(file: LedgerFile, rows: list[BulkRow], corpus: Corpus) -> LedgerFile:
     file.untouched = file.info.untouched  # counted while reading (`record.bulk.read_rows`)
     for row in rows:
@@ -113,6 +126,16 @@ def _sorted_rows(file: LedgerFile, rows: list[BulkRow], corpus: Corpus) -> Ledge
                                           "请导出内部版台账（ftzkb ledger export --audience internal）再填",
                                           "this record has internal periods a public ledger cannot change: "
                                           "use an internal ledger (--audience internal)"))
+            continue
+        if case is not None and _would_replace_internal_note(row, case, file.info.audience):
+            column = file.info.columns.get("note", 0)
+            file.conflicts.append(Problem(row.number, column, file.info.table.place(row.number, column),
+                                          f"{row.case} ← {row.carrier} 的当前记录有内部备注，公开版台账中不显示，"
+                                          "这里写的备注会把它替换掉，本行未导入：请导出内部版台账"
+                                          "（ftzkb ledger export --audience internal）再填，或清空本格",
+                                          "the current record has an internal note this public ledger does not "
+                                          "show, and this note would replace it: use an internal ledger "
+                                          "(--audience internal), or empty this cell"))
             continue
         if _needs_evidence(row, corpus, file.info.audience):
             column = file.info.columns.get("evidence", 0)
