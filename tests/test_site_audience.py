@@ -182,7 +182,8 @@ def test_a_public_ledger_cannot_overwrite_the_internal_note_it_does_not_show(tmp
         csv.writer(handle).writerows(rows)
     before = (root / "cases" / "c1.yaml").read_bytes()
     result = ftzkb("ledger", "import", str(sheet), root=root)
-    assert result.returncode == 1 and "内部备注" in result.stderr + result.stdout and "备注" in result.stderr + result.stdout
+    shown = result.stderr + result.stdout
+    assert result.returncode == 1 and f"{sheet.name}:3:J:" in shown and "内部备注" in shown  # the note cell
     assert (root / "cases" / "c1.yaml").read_bytes() == before
     rows[2][note] = ""
     rows[2][rows[1].index("复制状态")] = "试点中"  # a new period: the internal note stays with the old one
