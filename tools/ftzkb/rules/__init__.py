@@ -182,10 +182,7 @@ def run_rules(corpus: Corpus, only: Iterable[str] | None = None, memo: Memo | No
             raise UnknownRule(unknown)
         selected = tuple(r for r in selected if r.id in wanted)
     for current in selected:
-        if memo is not None and current.reusable:
-            yield from _run_remembering(current, corpus, memo)
-        else:
-            yield from _run_one(current, corpus)
+        yield from _run_one(current, corpus, memo if current.reusable else None)
 
 
 def _records(corpus: Corpus, kinds: tuple[str, ...]) -> Iterator[Case | Carrier]:
@@ -195,39 +192,22 @@ def _records(corpus: Corpus, kinds: tuple[str, ...]) -> Iterator[Case | Carrier]
         yield from corpus.carriers.values()
 
 
-def _run_one(current: Rule, corpus: Corpus) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    record: Case | Carrier | None = None
+def _run_one(current: Rule, corpus: Corpus, memo: Memo | None = None) -> list[Diagnostic]:
+    """The rule's findings; with a `memo`, the records it vouches for are skipped and what this
+    run found becomes the memo."""
     check = current.check
     assert check is not None  # only rules with a check are run
-    try:
-        context = current.prepare(corpus) if current.prepare else corpus
-        for record in _records(corpus, current.reads):
-            report = _reporter(current, record, corpus, found)
-            if CORPUS in current.scope:
-                check(record, context, report)
-            else:
-                check(record, report)
-    except Exception as exc:
-        found.append(_internal_error(current, record, corpus, exc))
-    return found
-
-
-def _run_remembering(current: Rule, corpus: Corpus, memo: Memo) -> list[Diagnostic]:
-    """`_run_one`, skipping the records the memo vouches for; what it finds becomes the memo."""
-    check = current.check
-    assert check is not None
-    clean = memo.clean(current, corpus)
+    clean = memo.clean(current, corpus) if memo is not None else set()
     found: list[Diagnostic] = []
-    judged: dict[str, list[Diagnostic]] = {}
+    clean_now: list[str] = []
     context: Any = corpus
     prepared = current.prepare is None
     record: Case | Carrier | None = None
     try:
         for record in _records(corpus, current.reads):
-            key = memo.record_key(record)
+            key = memo.record_key(record) if memo is not None else ""
             if key and key in clean:
-                judged[key] = []
+                clean_now.append(key)
                 continue
             if not prepared and current.prepare is not None:  # prepared only when some record needs judging
                 context, prepared = current.prepare(corpus), True
@@ -238,13 +218,15 @@ def _run_remembering(current: Rule, corpus: Corpus, memo: Memo) -> list[Diagnost
             else:
                 check(record, report)
             found += here
-            if key:
-                judged[key] = here
+            if key and not here:
+                clean_now.append(key)
     except Exception as exc:
         found.append(_internal_error(current, record, corpus, exc))
-        memo.forget(current)
+        if memo is not None:
+            memo.forget(current)
         return found
-    memo.keep(current, judged)
+    if memo is not None:
+        memo.keep(current, clean_now)
     return found
 
 

@@ -21,7 +21,6 @@ from ftzkb.load.cache import enabled as cache_enabled
 from ftzkb.paths import cache_dir
 
 if TYPE_CHECKING:
-    from ftzkb.diagnostics import Diagnostic
     from ftzkb.load.model import Carrier, Case, Corpus
     from ftzkb.rules import Rule
 
@@ -60,9 +59,9 @@ class Memo:
         digest, records = self.stored.get(rule.id, ("", set()))
         return records if digest == self._digest(rule, corpus) else set()
 
-    def keep(self, rule: Rule, judged: dict[str, list[Diagnostic]]) -> None:
-        clean = sorted(key for key, found in judged.items() if not found)
-        self.kept[rule.id] = (self._digests[rule.id], clean)
+    def keep(self, rule: Rule, clean: list[str]) -> None:
+        """The records this run of the rule found nothing in."""
+        self.kept[rule.id] = (self._digests[rule.id], sorted(clean))
 
     def forget(self, rule: Rule) -> None:
         self.kept.pop(rule.id, None)
