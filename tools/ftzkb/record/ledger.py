@@ -21,7 +21,7 @@ from ftzkb.export.ledger import (
 from ftzkb.load.model import PUBLIC, Case, Corpus
 from ftzkb.record.bulk import BulkPlan, BulkRow, Names, Problem, SheetInfo, plan_rows, read_rows
 from ftzkb.record.sheets import SheetError
-from ftzkb.replication.core import record_rank
+from ftzkb.replication.core import current_record, record_rank
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_FILES = 2_000
@@ -105,10 +105,9 @@ def _would_replace_internal_note(row: BulkRow, case: Case, audience: str) -> boo
     period is updated, not followed by a new one) holds an internal note the ledger left out."""
     if audience != PUBLIC or not row.change.note:
         return False
-    records = case.records_of(row.carrier)
-    if not records:
+    current = current_record(case, row.carrier)
+    if current is None:
         return False
-    current = max(records, key=record_rank)
     same_period = row.change.status in (None, current.status)
     return same_period and current.note is not None and current.note.audience != PUBLIC
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from ftzkb.load.model import Adoption, Carrier, Case, Corpus
+from ftzkb.load.model import Carrier, Case, Corpus
 from ftzkb.replication.core import (
     ADOPTED,
     IN_PROGRESS,
@@ -21,8 +21,8 @@ from ftzkb.replication.core import (
     carrier_order,
     case_order,
     cases_held_by,
+    current_record,
     index_of,
-    record_rank,
     suits,
 )
 from ftzkb.vocab import vocab
@@ -98,7 +98,7 @@ def mandating_batches(corpus: Corpus, carrier_id: str) -> frozenset[str]:
     carrier = corpus.carriers.get(carrier_id)
     held = cases_held_by(corpus, carrier_id)
     return frozenset(info.key for info in batches(corpus) if info.level in REPLICATION_LEVELS and (
-        _in_scope(corpus, info, carrier) or any(_current_of(corpus.cases[case_id], carrier_id).mandated_by == info.key
+        _in_scope(corpus, info, carrier) or any(_mandated_by(corpus.cases[case_id], carrier_id) == info.key
                                                 for case_id in info.cases if case_id in held)))
 
 
@@ -116,9 +116,10 @@ def _scope_province(corpus: Corpus, info: BatchInfo) -> str | None:
                                      lambda: _origin_province(corpus, [corpus.cases[c] for c in info.cases]))
 
 
-def _current_of(case: Case, carrier_id: str) -> Adoption:
-    """The current one of a carrier's records of a case (it has some)."""
-    return max((a for a in case.adoptions if a.carrier == carrier_id), key=record_rank)
+def _mandated_by(case: Case, carrier_id: str) -> str | None:
+    """The batch the carrier's current record of the case names as mandating it."""
+    current = current_record(case, carrier_id)
+    return current.mandated_by if current else None
 
 
 def _origin_province(corpus: Corpus, cases: list[Case]) -> str:

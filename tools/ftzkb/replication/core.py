@@ -65,6 +65,13 @@ def current_records(case: Case) -> dict[str, Adoption]:
     return best
 
 
+def current_record(case: Case, carrier_id: str) -> Adoption | None:
+    """The carrier's current record of the case (`current_records` for one carrier: only its
+    records are built)."""
+    records = case.records_of(carrier_id)
+    return max(records, key=record_rank) if records else None
+
+
 def year_of(text: str | None) -> int | None:
     date = parse_date(text)
     return None if date is None or date.no_later_than else date.year
