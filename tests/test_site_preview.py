@@ -121,3 +121,16 @@ def test_the_quick_lane_reads_the_corpus_a_fresh_load_reads(tmp_path, monkeypatc
     assert preview.corpus.cases == fresh.cases and preview.corpus.carriers == fresh.carriers
     page = (preview.served / "cases" / f"{case.stem}.html").read_text("utf-8")
     assert "（改）" in page
+
+
+def test_a_corpus_with_errors_is_refused_with_its_places_not_a_traceback(tmp_path):
+    root = tmp_path / "corpus"
+    for name in ("cases", "carriers"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    (root / "cases" / "broken.yaml").write_text("id: [unclosed\n", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "ftzkb", "site", "serve", "--root", str(root), "--addr",
+                             f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cases/broken.yaml:" in result.stderr and "站点构建失败" in result.stderr
+    assert not list(tmp_path.glob("ftzkb-preview-*"))

@@ -85,9 +85,12 @@ def serve_command(audience: str, addr: str, root: Path | None) -> None:
     Preview the site locally: a saved case or carrier page is updated at once and the whole site
     rebuilt behind it; adding or removing files or changing templates rebuilds everything.
     """
-    from ftzkb.site.mkdocs_build import serve_site
+    from ftzkb.site.mkdocs_build import BuildFailed, serve_site
 
-    serve_site(_checked_root(corpus_root(root)), audience, addr)
+    try:
+        serve_site(_checked_root(corpus_root(root)), audience, addr)
+    except BuildFailed as exc:
+        fail(f"站点构建失败：\n{exc}", f"site build failed:\n{exc}", code=1)
 
 
 @command.command("publish", epilog="""\b

@@ -343,4 +343,3 @@ def _write_chunk(carrier_ids: list[str]) -> tuple[list[str], tuple[str, str] | N
 def _warm(corpus: Corpus) -> None:
     mandating_batches(corpus, "")
     batch_cases(corpus)
-    record_holders(corpus)

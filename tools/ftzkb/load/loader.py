@@ -53,6 +53,11 @@ def _name(path: Path) -> str:
     return path.name
 
 
+def data_file_name(path: Path) -> str:
+    """`cases/x.yaml`: a data file named by its folder and name (how caches of the corpus key it)."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def kind_of(path: Path) -> str:
     return "carrier" if path.parent.name == CARRIERS_DIRNAME else "case"
 

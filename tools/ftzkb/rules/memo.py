@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ftzkb.load.cache import enabled as cache_enabled
+from ftzkb.load.loader import data_file_name
 from ftzkb.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class Memo:
         key = self._keys.get(id(record))
         if key is None:
             content = record.loaded.key
-            key = self._keys[id(record)] = f"{record.path.parent.name}/{record.path.name}\0{content}" if content else ""
+            key = self._keys[id(record)] = f"{data_file_name(record.path)}\0{content}" if content else ""
         return key
 
     def clean(self, rule: Rule, corpus: Corpus) -> set[str]:

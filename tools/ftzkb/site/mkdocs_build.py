@@ -225,7 +225,11 @@ class Preview:
         updated = self.quick(changed, hashes) if changed else 0
         if not updated:  # a template, the configuration, a file added or removed: everything, now
             self._stop_background()
-            self._build_here(self._other())
+            try:
+                self._build_here(self._other())
+            except BuildFailed as exc:  # the last good build stays served
+                PREVIEW_LOG.error(f"站点构建失败，仍显示上一次的结果 / site build failed, the last one is still "
+                                  f"served:\n{exc}")
             return
         self.hashes = hashes
         PREVIEW_LOG.info(f"快速更新 {updated} 个文件（{time.perf_counter() - started:.2f} 秒）；整个站点在后台重建 / "
@@ -235,6 +239,7 @@ class Preview:
 
     def quick(self, changed: set[str], hashes: dict[str, str]) -> int:
         """Render the pages of the records in these changed files; 0 if a whole build is needed."""
+        from ..load.loader import data_file_name
         from .generate import site_from
         from .render import RECORD_PRODUCERS, produce
 
@@ -244,8 +249,7 @@ class Preview:
         if corpus is None:
             return 0
         site, _ = site_from(self.root, corpus, self.audience, self.views)
-        records = {f"{r.path.parent.name}/{r.path.name}": r.id
-                   for r in [*site.corpus.cases.values(), *site.corpus.carriers.values()]}
+        records = {data_file_name(r.path): r.id for r in [*site.corpus.cases.values(), *site.corpus.carriers.values()]}
         if not changed <= records.keys():
             return 0  # a record this audience no longer sees
         site.focus = frozenset(records[name] for name in changed)
@@ -258,13 +262,13 @@ class Preview:
         """The corpus last shown with the changed files loaded again (each alone: the others are
         as they were); None when a whole build must decide (an error, an id that changed)."""
         from ..diagnostics import ERROR
-        from ..load.loader import load_record
+        from ..load.loader import data_file_name, load_record
         from ..load.model import Case, Corpus
 
         if self.corpus is None:
             return None
         cases, carriers = dict(self.corpus.cases), dict(self.corpus.carriers)
-        by_file = {f"{r.path.parent.name}/{r.path.name}": r for r in [*cases.values(), *carriers.values()]}
+        by_file = {data_file_name(r.path): r for r in [*cases.values(), *carriers.values()]}
         for name in changed:
             old = by_file.get(name)
             record, problems = load_record(self.root / name, self.root)
@@ -308,6 +312,7 @@ class Preview:
         """A whole build in this process (the server waits for it), then served."""
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
 
         config = load_config(config_file=str(CONFIG), site_dir=str(target), dev_addr=self.address)
         if self.config is None:
@@ -316,7 +321,11 @@ class Preview:
         config.plugins["ftzkb-preview"] = capture
         hashes = data_hashes(self.root)
         self.capture = None  # until the build succeeds, no quick lane
-        build(config)
+        with _quiet_logs() as messages:
+            try:
+                build(config)
+            except (MkDocsException, OSError) as exc:
+                raise BuildFailed("\n".join(dict.fromkeys(messages)) or str(exc)) from None
         for file in capture.files.documentation_pages():  # written out: the quick lane renders its pages afresh
             if file.page is not None:  # (the title stays known: the footer names the pages beside one)
                 file.page.markdown, file.page.content = "", None
@@ -392,16 +401,18 @@ def _hook_module(config: Any) -> Any:
 
 
 def data_hashes(root: Path) -> dict[str, str]:
-    """`cases/x.yaml` -> a hash of its bytes, for every data file."""
-    import hashlib
+    """`cases/x.yaml` -> the loader's hash of its bytes, for every data file (read as the loader
+    reads them: a symlink out of the corpus or a device is not followed but marked unreadable)."""
+    from ..load.cache import file_key
+    from ..load.loader import corpus_files, data_file_name, kind_of
+    from ..load.yamlload import YamlLoadError, read_file_bytes
 
     found = {}
-    for dirname in (CASES_DIRNAME, CARRIERS_DIRNAME):
-        for path in sorted((root / dirname).glob("*.yaml")):
-            try:
-                found[f"{dirname}/{path.name}"] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-            except OSError:
-                found[f"{dirname}/{path.name}"] = "unreadable"
+    for path in corpus_files(root):
+        try:
+            found[data_file_name(path)] = file_key(read_file_bytes(path), kind_of(path))
+        except YamlLoadError:
+            found[data_file_name(path)] = "unreadable"
     return found
 
 
