@@ -155,4 +155,4 @@ def test_the_program_ends_with_its_exit_handlers_run_and_its_output_flushed(tmp_
 
     script_file = Path(sys.executable).parent / "ftzkb"  # the console script calls run()
     if script_file.exists():
-        assert "run" in script_file.read_text("utf-8")
+        assert "from ftzkb.cli import run" in script_file.read_text("utf-8")

@@ -161,8 +161,14 @@ def test_a_damaged_cache_file_is_ignored(synthetic_root, tmp_path, damage):
         {k: c.adoptions for k, c in fresh(root).cases.items()}
 
 
-def test_the_pool_and_the_cache_agree(synthetic_root, monkeypatch):
+def test_the_pool_and_the_cache_agree(synthetic_root, tmp_path, monkeypatch):
+    """Facts worked out by the pool of processes, written to the cache, read back deferred."""
+    root = Path(shutil.copytree(synthetic_root, tmp_path / "copy", ignore=shutil.ignore_patterns(".ftzkb-cache")))
     monkeypatch.setattr(loader, "POOL_THRESHOLD", 1)
-    plain = fresh(synthetic_root)
-    assert {k: c.adoptions for k, c in cached(synthetic_root).cases.items()} == \
-        {k: c.adoptions for k, c in plain.cases.items()}
+    computed = []
+    monkeypatch.setattr(loader, "_compute", lambda jobs, _real=loader._compute: computed.append(len(jobs)) or
+                        _real(jobs))
+    plain = fresh(root)
+    assert {k: c.adoptions for k, c in cached(root).cases.items()} == {k: c.adoptions for k, c in plain.cases.items()}
+    assert computed[-2] == len(list((root / "cases").glob("*.yaml"))) + len(list((root / "carriers").glob("*.yaml")))
+    assert computed[-1] == 0  # the second load read everything from the cache
