@@ -10,8 +10,8 @@ needs one. Set FTZKB_NO_CACHE=1 to neither read nor write it.
 
 A case's adoption records are half of its bytes and most queries read those of a few
 carriers only, so they are kept apart: the file is an index (JSON: every file's data
-with `adoptions` left empty, and the carriers of its records in order) followed by the
-records of every case as JSON texts, each decoded on first use (`Deferred`).
+with `adoptions` left empty, and a summary of its records: see `Deferred`) followed by
+the records of every case as JSON texts, each decoded on first use.
 """
 
 from __future__ import annotations
@@ -24,14 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ftzkb.dates import UNKNOWN as UNKNOWN_DATE
 from ftzkb.paths import SCHEMA_DIR, cache_dir
+from ftzkb.vocab import PUBLIC
 
 CACHE_NAME = "load-cache.bin"
 _EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
 FORMAT = 4
 MAGIC = b"ftzkb load cache\n"
-DEFERRED_KEY = "adoptions"
-UNKNOWN = "unknown"  # the date of a record written without one  # the list kept apart and decoded on first use
+DEFERRED_KEY = "adoptions"  # the list kept apart and decoded on first use
 # The code whose results are cached: a change to any of these invalidates the cache.
 _SOURCES = ("yamlload.py", "schema.py", "layout.py", "loader.py", "cache.py")
 
@@ -184,7 +185,8 @@ class LoadCache:
             return [data, error, problems, canonical, None], None
         head = {key: (None if key == DEFERRED_KEY else value) for key, value in data.items()}
         carriers = [r.get("carrier") for r in records]  # the schema passed them: mappings with a carrier
-        dates = sorted({date for r in records if isinstance(date := r.get("date"), str) and date not in ("", UNKNOWN)})
+        dates = sorted({date for r in records
+                        if isinstance(date := r.get("date"), str) and date not in ("", UNKNOWN_DATE)})
         learned = [[i, case] for i, r in enumerate(records)
                    if isinstance(r.get("learned_from"), dict) and (case := r["learned_from"].get("case"))]
         text = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -195,7 +197,7 @@ def marked_audience(value: Any) -> bool:
     """Whether anything in `value` (however deep) says `audience:` other than public."""
     if isinstance(value, dict):
         audience = value.get("audience")
-        if audience is not None and audience != "public":
+        if audience is not None and audience != PUBLIC:
             return True
         return any(marked_audience(item) for item in value.values() if isinstance(item, dict | list))
     if isinstance(value, list):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-from ftzkb.dates import PartialDate, parse_date
+from ftzkb.dates import UNKNOWN, PartialDate, parse_date
 from ftzkb.load.cache import Deferred
 from ftzkb.load.yamlload import LoadedYaml
 from ftzkb.vocab import INTERNAL as INTERNAL  # the audience values, kept importable from the model
@@ -269,7 +269,7 @@ class Case:
     def record_dates(self) -> list[str]:
         """The distinct known dates of the adoption records, sorted, without building them."""
         value = self.__dict__["_adoptions"]
-        return value.dates if isinstance(value, Deferred) else sorted({a.date for a in value if a.date != "unknown"})
+        return value.dates if isinstance(value, Deferred) else sorted({a.date for a in value if a.date != UNKNOWN})
 
     @property
     def batch_keys(self) -> tuple[str, ...]:
