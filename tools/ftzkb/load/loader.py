@@ -62,16 +62,37 @@ def kind_of(path: Path) -> str:
     return "carrier" if path.parent.name == CARRIERS_DIRNAME else "case"
 
 
-def load_corpus(root: Path, extra_files: Iterable[Path] = ()) -> LoadResult:
+@dataclass(frozen=True)
+class Snapshot:
+    """The corpus's files as read once: each file's bytes (or why it could not be read) and its
+    content key. `ftzkb validate` hashes them for its verdict and hands them to the loader, so
+    that no file is read twice."""
+
+    files: list[Path]
+    raws: list[bytes | YamlLoadError]
+    keys: list[str]
+
+    @classmethod
+    def read(cls, root: Path) -> Snapshot:
+        journal.recover(root)  # a writer killed mid-transaction: finish it before reading
+        files = corpus_files(Path(root))
+        raws = [_read(path) for path in files]
+        return cls(files, raws, _keys(files, raws))
+
+
+def load_corpus(root: Path, extra_files: Iterable[Path] = (), snapshot: Snapshot | None = None) -> LoadResult:
     """Load every case and carrier under `root` (plus `extra_files`, e.g. a new case
-    being checked before it is moved into place)."""
+    being checked before it is moved into place); from `snapshot` if the files were read already."""
     root = Path(root)
-    journal.recover(root)  # a writer killed mid-transaction: finish it before reading
-    files = corpus_files(root)
+    if snapshot is None:
+        journal.recover(root)  # a writer killed mid-transaction: finish it before reading
+        files = corpus_files(root)
+    else:
+        files = list(snapshot.files)
     files += [Path(p) for p in extra_files if Path(p).resolve() not in {f.resolve() for f in files}]
     result = LoadResult(Corpus(root=root), files=files)
     with paused_gc():
-        for record, problems in load_records(files, root):
+        for record, problems in load_records(files, root, snapshot):
             result.diagnostics.extend(problems)
             if isinstance(record, Case):
                 result.corpus.cases.setdefault(record.id, record)
@@ -99,11 +120,13 @@ def paused_gc() -> Iterator[None]:
 Record = tuple[Case | Carrier | None, list[Diagnostic]]
 
 
-def load_records(paths: list[Path], root: Path) -> list[Record]:
+def load_records(paths: list[Path], root: Path, snapshot: Snapshot | None = None) -> list[Record]:
     cache = LoadCache.open(root)
-    raws: list[bytes | YamlLoadError] = [_read(path) for path in paths]
-    keys = [file_key(raw, kind_of(path)) if isinstance(raw, bytes) else ""
-            for path, raw in zip(paths, raws, strict=True)]
+    known = len(snapshot.files) if snapshot is not None else 0  # the snapshot's files come first
+    raws: list[bytes | YamlLoadError] = [*snapshot.raws] if snapshot is not None else []
+    raws += [_read(path) for path in paths[known:]]
+    keys = [*snapshot.keys] if snapshot is not None else []
+    keys += _keys(paths[known:], raws[known:])
     facts: list[FileFacts | None] = [cache.get(key) if key else None for key in keys]
     loaded: dict[int, LoadedYaml] = {}
     missing = [i for i, key in enumerate(keys) if key and facts[i] is None]
@@ -128,6 +151,12 @@ def load_record(path: Path, root: Path | None = None) -> Record:
 def record_from_loaded(loaded: LoadedYaml, path: Path, shown: str) -> Record:
     record, problems = _record(path, None, b"", _facts_of_loaded(loaded, kind_of(path)), loaded)
     return record, [replace(d, file=shown) for d in problems]
+
+
+def _keys(paths: list[Path], raws: list[bytes | YamlLoadError]) -> list[str]:
+    """Each file's content key ("" for a file that could not be read)."""
+    return [file_key(raw, kind_of(path)) if isinstance(raw, bytes) else ""
+            for path, raw in zip(paths, raws, strict=True)]
 
 
 def _read(path: Path) -> bytes | YamlLoadError:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ftzkb.diagnostics import ERROR, WARNING, Diagnostic, display_path
 from ftzkb.gitrepo import GitError, checked_revision, git
-from ftzkb.load.loader import LoadResult, load_corpus, record_from_loaded
+from ftzkb.load.loader import LoadResult, Snapshot, load_corpus, record_from_loaded
 from ftzkb.load.model import Carrier, Case, Corpus
 from ftzkb.load.yamlload import YamlLoadError, load_yaml_text
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
@@ -53,7 +53,8 @@ class Report:
 
 
 def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None = None,
-             overrides: Mapping[Path, str] | None = None, reuse_verdict: bool = False) -> Report:
+             overrides: Mapping[Path, str] | None = None, reuse_verdict: bool = False,
+             snapshot: Snapshot | None = None) -> Report:
     """Load, check the schema, run the rules; `overrides` (path -> text) are checked as if written
     (how `validate --fix` re-validates its fixes before writing them). With `reuse_verdict`, a
     whole-corpus run whose files and judging code are unchanged since the last one is answered
@@ -66,14 +67,14 @@ def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None =
     if whole:
         from ftzkb.rules import verdict
 
-        key, stored = verdict.recall(root)
-        if stored is not None:
-            return Report(stored[0], stored[1])
-        report = validate(root)
-        if key is not None:
-            verdict.remember(root, key, report.diagnostics, report.files_checked)
+        recalled = verdict.recall(root)
+        if recalled.answer is not None:
+            return Report(*recalled.answer)
+        report = validate(root, snapshot=recalled.snapshot)
+        if recalled.key is not None:
+            verdict.remember(root, recalled.key, report.diagnostics, report.files_checked)
         return report
-    result = load_corpus(root, extra_files=explicit)
+    result = load_corpus(root, extra_files=explicit, snapshot=snapshot)
     if overrides:
         _overlay(result, root, overrides)
     memo = None if explicit or overrides else Memo.open(root)  # the memo knows the corpus's own files only

@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from ftzkb import journal
 from ftzkb.diagnostics import Diagnostic
-from ftzkb.fsio import FileRefused, atomic_replace, read_regular
+from ftzkb.fsio import atomic_replace
 from ftzkb.load.cache import enabled as cache_enabled
-from ftzkb.load.yamlload import MAX_FILE_BYTES
-from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME, SCHEMA_DIR, cache_dir
+from ftzkb.load.loader import Snapshot, data_file_name
+from ftzkb.paths import SCHEMA_DIR, cache_dir
 
 VERDICT_NAME = "verdict.json"
 FORMAT = 1
@@ -36,44 +37,51 @@ def code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def corpus_key(root: Path) -> str | None:
-    """The hash of every data file and of the judging code; None when a file cannot be read as
-    data (a symlink out, a device, a file too large): then only a full run can say what is wrong."""
+def corpus_key(root: Path, snapshot: Snapshot | None = None) -> str | None:
+    """The hash of every data file (by name and content key) and of the judging code; None when a
+    file cannot be read as data (a symlink out, a device, a file too large): then only a full run
+    can say what is wrong."""
+    snapshot = snapshot or Snapshot.read(Path(root))
     digest = hashlib.blake2b(code_fingerprint(), digest_size=20)
     digest.update(dt.date.today().isoformat().encode())  # a date in the future today may not be tomorrow
-    for dirname in (CARRIERS_DIRNAME, CASES_DIRNAME):
-        folder = Path(root) / dirname
-        for path in sorted(folder.glob("*.yaml")):
-            try:
-                data = read_regular(path, MAX_FILE_BYTES, [folder])
-            except FileRefused:
-                return None
-            digest.update(f"{dirname}/{path.name}\0{len(data)}\0".encode())
-            digest.update(data)
+    for path, key in zip(snapshot.files, snapshot.keys, strict=True):
+        if not key:
+            return None
+        digest.update(f"{data_file_name(path)}\0{key}\0".encode())
     return digest.hexdigest()
 
 
-def recall(root: Path) -> tuple[str | None, tuple[list[Diagnostic], int] | None]:
-    """(key, the stored diagnostics and file count if the corpus is as it was judged)."""
+@dataclass
+class Recalled:
+    key: str | None  # None: caches are off, or a file cannot be read (see corpus_key)
+    answer: tuple[list[Diagnostic], int] | None  # the stored diagnostics and file count, if the corpus is as judged
+    snapshot: Snapshot | None = None  # the files as read for the key, for the loader
+
+
+def recall(root: Path) -> Recalled:
+    """The stored answer, if the corpus is as it was judged, and the files as read to know it."""
     journal.recover(root)  # an interrupted write is finished before anything is judged
     if not cache_enabled():  # FTZKB_NO_CACHE: every run is a full run
-        return None, None
-    key = corpus_key(root)
-    if key is None:
-        return None, None
+        return Recalled(None, None)
+    snapshot = Snapshot.read(Path(root))
+    key = corpus_key(root, snapshot)
+    return Recalled(key, _stored_answer(root, key) if key else None, snapshot)
+
+
+def _stored_answer(root: Path, key: str) -> tuple[list[Diagnostic], int] | None:
     try:
         stored = json.loads((cache_dir(Path(root)) / VERDICT_NAME).read_text("utf-8"))
     except (OSError, ValueError):
-        return key, None
+        return None
     if not isinstance(stored, dict) or stored.get("key") != key:
-        return key, None
+        return None
     try:
         diagnostics = [Diagnostic(str(f), int(line), int(col), str(severity), str(rule), str(zh), str(en),
                                   fixable=bool(fixable))
                        for f, line, col, severity, rule, zh, en, fixable in stored["diagnostics"]]
-        return key, (diagnostics, int(stored["files_checked"]))
+        return diagnostics, int(stored["files_checked"])
     except (KeyError, TypeError, ValueError, IndexError):
-        return key, None
+        return None
 
 
 def remember(root: Path, key: str, diagnostics: list[Diagnostic], files_checked: int) -> None:
