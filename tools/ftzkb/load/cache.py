@@ -12,6 +12,12 @@ A case's adoption records are half of its bytes and most queries read those of a
 carriers only, so they are kept apart: the file is an index (JSON: every file's data
 with `adoptions` left empty, and a summary of its records: see `Deferred`) followed by
 the records of every case as JSON texts, each decoded on first use.
+
+After an edit, only a few entries are new. Writing the whole file again (tens of megabytes at
+national scale) would cost more than the edit's validation, so while the new and the no longer
+used entries are few (`DELTA_SHARE`), they go to a second, small file of the same layout
+(`load-cache.delta.bin`), tied to the base file by the base's random token: a base written later
+makes an older delta be ignored. When they are many, the base is written again and the delta removed.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ from ftzkb.paths import SCHEMA_DIR, cache_dir
 from ftzkb.vocab import PUBLIC
 
 CACHE_NAME = "load-cache.bin"
+DELTA_NAME = "load-cache.delta.bin"
+DELTA_SHARE = 20  # the delta holds at most 1/20 of the entries (and at least DELTA_MIN): else the base is rewritten
+DELTA_MIN = 16
 _EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
 FORMAT = 4
 MAGIC = b"ftzkb load cache\n"
@@ -106,8 +115,13 @@ def fingerprint() -> str:
 
 
 class LoadCache:
-    def __init__(self, path: Path | None, entries: dict[str, list], blob: memoryview | None = None) -> None:
-        self.path, self.entries, self.blob = path, entries, blob or memoryview(b"")
+    def __init__(self, path: Path | None, entries: dict[str, list], blob: memoryview | None = None,
+                 token: str = "", delta: dict[str, list] | None = None, delta_blob: memoryview | None = None) -> None:
+        self.path, self.blob, self.token = path, blob or memoryview(b""), token
+        self.base_keys = entries.keys() - (delta or {}).keys()
+        self.entries = {**entries, **(delta or {})}
+        self.delta_keys = set(delta or ())
+        self.delta_blob = delta_blob or memoryview(b"")
         self.used: set[str] = set()
         self.added = False
 
@@ -116,13 +130,19 @@ class LoadCache:
         if not enabled():
             return cls(None, {})
         path = cache_dir(root) / CACHE_NAME
+        expected = fingerprint()
         try:
-            index, blob = _split(path.read_bytes())
-            stored = json.loads(index)
-            entries = stored["entries"] if stored.get("fingerprint") == fingerprint() else {}
+            stored, blob = _read_part(path, expected)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(path, {})
-        return cls(path, entries if isinstance(entries, dict) else {}, blob)
+        token = stored.get("token") or ""
+        try:
+            delta, delta_blob = _read_part(path.with_name(DELTA_NAME), expected)
+            if not token or delta.get("base") != token:
+                raise ValueError("a delta of another base")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            delta, delta_blob = {"entries": {}}, memoryview(b"")
+        return cls(path, stored["entries"], blob, str(token), delta["entries"], delta_blob)
 
     def get(self, key: str) -> FileFacts | None:
         items = self.entries.get(key)
@@ -132,51 +152,68 @@ class LoadCache:
         data, error, problems, canonical, kept = items
         deferred = None
         if kept is not None:
+            blob = self._blob_of(key)
             start, end, carriers, dates, learned, marked = kept
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(blob)):
                 return None
-            deferred = Deferred(self.blob, start, end, carriers, dates, learned, marked is not False)
+            deferred = Deferred(blob, start, end, carriers, dates, learned, marked is not False)
         return FileFacts(data, error, problems, canonical, deferred)
 
     def put(self, key: str, facts: FileFacts) -> None:
         self.entries[key] = [facts.data, facts.error, facts.problems, facts.canonical, facts.deferred]
+        self.base_keys.discard(key)
+        self.delta_keys.add(key)
         self.used.add(key)
         self.added = True
 
     def save(self) -> None:
-        """Keep the entries this run used; write only when something changed. A cache that cannot
-        be written (read-only checkout) is simply not kept."""
+        """Keep the entries this run used; write only when something changed: the delta alone when
+        few entries are new or unused, else the base. A cache that cannot be written (read-only
+        checkout) is simply not kept."""
         if self.path is None or (not self.added and self.used == self.entries.keys()):
             return
+        newer = self.used & self.delta_keys
+        unused = self.base_keys - self.used
+        if self.token and len(newer) + len(unused) <= max(DELTA_MIN, len(self.used) // DELTA_SHARE):
+            if self.added or newer != self.delta_keys:
+                self._write(self.path.with_name(DELTA_NAME), newer, {"base": self.token})
+            return
+        if self._write(self.path, self.used, {"token": os.urandom(8).hex()}):
+            for name in (DELTA_NAME, *_EARLIER_NAMES):
+                (self.path.parent / name).unlink(missing_ok=True)
+
+    def _write(self, path: Path, keys: set[str], head: dict[str, str]) -> bool:
         from ftzkb.fsio import atomic_replace
 
         kept: dict[str, list] = {}
         texts: list[bytes] = []
         size = 0
-        for key in self.used:
-            entry, text = self._stored(self.entries[key])
+        for key in sorted(keys):  # sorted: the same entries make the same file
+            entry, text = self._stored(key)
             if text is not None:
                 entry[4] = [size, size + len(text), *entry[4]]
                 texts.append(text)
                 size += len(text)
             kept[key] = entry
-        index = json.dumps({"fingerprint": fingerprint(), "entries": kept}, ensure_ascii=False,
+        index = json.dumps({"fingerprint": fingerprint(), **head, "entries": kept}, ensure_ascii=False,
                            separators=(",", ":")).encode("utf-8")
         try:
-            self.path.parent.mkdir(exist_ok=True)  # never creates a missing corpus root
-            atomic_replace(self.path, b"".join([MAGIC, b"%d\n" % len(index), index, *texts]))
-            for name in _EARLIER_NAMES:
-                (self.path.parent / name).unlink(missing_ok=True)
+            path.parent.mkdir(exist_ok=True)  # never creates a missing corpus root
+            atomic_replace(path, b"".join([MAGIC, b"%d\n" % len(index), index, *texts]))
         except OSError:
-            pass
+            return False
+        return True
 
-    def _stored(self, entry: list) -> tuple[list, bytes | None]:
+    def _blob_of(self, key: str) -> memoryview:
+        return self.blob if key in self.base_keys else self.delta_blob
+
+    def _stored(self, key: str) -> tuple[list, bytes | None]:
         """An entry as the file keeps it (in the last place, what is known of its deferred list; the
         caller puts the span in front), and the deferred list's text."""
-        data, error, problems, canonical, kept = entry
-        if isinstance(kept, list):  # read from the file and not asked for: still in the old blob
+        data, error, problems, canonical, kept = self.entries[key]
+        if isinstance(kept, list):  # read from a file and not asked for: still in that file's blob
             start, end, *known = kept
-            return [data, error, problems, canonical, known], bytes(self.blob[start:end])
+            return [data, error, problems, canonical, known], bytes(self._blob_of(key)[start:end])
         if isinstance(kept, Deferred):
             known = [kept.carriers, kept.dates, kept.learned, kept.marked]
             return [data, error, problems, canonical, known], kept.text()
@@ -203,6 +240,15 @@ def marked_audience(value: Any) -> bool:
     if isinstance(value, list):
         return any(marked_audience(item) for item in value if isinstance(item, dict | list))
     return False
+
+
+def _read_part(path: Path, expected: str) -> tuple[dict, memoryview]:
+    """The index (its entries emptied if another fingerprint wrote it) and the blob of one cache file."""
+    index, blob = _split(path.read_bytes())
+    stored = json.loads(index)
+    if stored.get("fingerprint") != expected or not isinstance(stored.get("entries"), dict):
+        stored = {"entries": {}}
+    return stored, blob
 
 
 def _split(raw: bytes) -> tuple[bytes, memoryview]:
