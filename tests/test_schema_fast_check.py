@@ -158,3 +158,33 @@ def test_ranges_are_explained_in_chinese_without_the_wrong_value():
     assert problem.zh == "area_km2 超出范围：必须大于 0"
     [too_big] = _problems("carrier", carrier.replace("-5", "200000"))
     assert too_big.zh == "area_km2 超出范围：不能大于 100000"
+
+
+def test_the_compiled_check_comes_from_its_cache_and_judges_as_a_fresh_compile(monkeypatch, tmp_path):
+    monkeypatch.setattr(schema, "SCHEMA_DIR", tmp_path / "schema")  # its cache: tmp_path/.ftzkb-cache
+    self_contained = schema._inlined(schema.raw_schema("case"))
+    generated = []
+    monkeypatch.setattr(fastjsonschema, "compile_to_code", lambda *a, _real=fastjsonschema.compile_to_code, **k:
+                        generated.append(1) or _real(*a, **k))
+    first = schema.compile_yes_no(self_contained)
+    second = schema.compile_yes_no(self_contained)
+    assert generated == [1]  # the second came from the cache
+    assert list((tmp_path / ".ftzkb-cache").glob("schema-check-*.bin"))
+    for kind, data in REAL[:40]:
+        if kind == "case":
+            assert first(data) == second(data) == jsonschema_verdict("case", data)
+    assert second({"id": 1}) is False
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal", b"\xe3\x00\x00"])
+def test_a_damaged_cached_check_is_compiled_again(monkeypatch, tmp_path, damage):
+    monkeypatch.setattr(schema, "SCHEMA_DIR", tmp_path / "schema")
+    self_contained = schema._inlined(schema.raw_schema("carrier"))
+    schema.compile_yes_no(self_contained)
+    [cached] = (tmp_path / ".ftzkb-cache").glob("schema-check-*.bin")
+    cached.write_bytes(damage)
+    check = schema.compile_yes_no(self_contained)
+    for kind, data in REAL:
+        if kind == "carrier":
+            assert check(data) == jsonschema_verdict("carrier", data)
+    assert cached.read_bytes() != damage  # written again

@@ -1,24 +1,34 @@
 """JSON Schema validation of one loaded file, with errors placed at file:line:col
-and explained in Chinese and English."""
+and explained in Chinese and English.
+
+Every file is first checked by a yes/no function that fastjsonschema compiles from the schema;
+jsonschema (slower, but it explains) is imported only when a file fails. Compiling that
+function costs more than validating an edited file, so its code object is kept under
+`.ftzkb-cache/` beside the schemas, as Python keeps bytecode, keyed by the schema and the versions
+that made it."""
 
 from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
+import marshal
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-
-from ftzkb.paths import SCHEMA_DIR
+from ftzkb.paths import SCHEMA_DIR, cache_dir
 
 if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
     from ftzkb.load.yamlload import LoadedYaml, Path_
 
 KINDS = ("case", "carrier")
@@ -62,6 +72,8 @@ def raw_schema(name: str) -> dict:
 
 @cache
 def registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources = [(f"{name}.schema.json", Resource.from_contents(raw_schema(name)))
                  for name in ("vocab", *KINDS)]
     return Registry().with_resources(resources)
@@ -69,6 +81,8 @@ def registry() -> Registry:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(raw_schema(kind), registry=registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -158,6 +172,8 @@ def compile_yes_no(self_contained: dict) -> Callable[[Any], bool]:
     schema use a keyword outside FAST_KEYWORDS, jsonschema answers instead, so the verdict is
     always draft 2020-12's."""
     def interpreted() -> Callable[[Any], bool]:
+        from jsonschema import Draft202012Validator
+
         return Draft202012Validator(self_contained, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid
 
     if keywords_used(self_contained) - FAST_KEYWORDS - ANNOTATION_KEYWORDS:
@@ -165,7 +181,9 @@ def compile_yes_no(self_contained: dict) -> Callable[[Any], bool]:
     import fastjsonschema
 
     try:
-        compiled = fastjsonschema.compile(self_contained, use_default=False, use_formats=False)
+        namespace: dict[str, Any] = {}
+        exec(_check_code(self_contained), namespace)  # fastjsonschema's code, run as its compile() runs it
+        compiled = namespace["validate"]
     except fastjsonschema.JsonSchemaDefinitionException:  # a schema it cannot compile: slower, never wrong
         return interpreted()
 
@@ -177,6 +195,35 @@ def compile_yes_no(self_contained: dict) -> Callable[[Any], bool]:
         return True
 
     return check
+
+
+def _check_code(self_contained: dict) -> CodeType:
+    """The compiled code of fastjsonschema's check, from the cache when the same schema, the same
+    fastjsonschema and the same Python made it."""
+    import fastjsonschema
+
+    from ftzkb.fsio import FileRefused, atomic_replace, read_regular
+    from ftzkb.load.cache import enabled
+
+    text = json.dumps(self_contained, sort_keys=True, ensure_ascii=False)
+    key = hashlib.blake2b(f"{fastjsonschema.VERSION} {sys.version}\0{text}".encode(), digest_size=12).hexdigest()
+    path = cache_dir(SCHEMA_DIR.parent) / f"schema-check-{key}.bin"
+    if enabled():
+        try:
+            code = marshal.loads(read_regular(path, 64 << 20))
+            if isinstance(code, CodeType):
+                return code
+        except (FileRefused, ValueError, EOFError, TypeError):
+            pass
+    generated = fastjsonschema.compile_to_code(self_contained, use_default=False, use_formats=False)
+    code = compile(generated, "<fastjsonschema check>", "exec")
+    if enabled():
+        try:
+            path.parent.mkdir(exist_ok=True)
+            atomic_replace(path, marshal.dumps(code))
+        except OSError:
+            pass  # a read-only install checks as fast, only compiles each time
+    return code
 
 
 def is_valid(kind: str, data: Any) -> bool:
@@ -219,6 +266,8 @@ def _branch_for_instance(error: ValidationError) -> ValidationError:
             wanted == "number" and kind == "integer")
         if matches and sub.validator != "type":
             return sub
+    from jsonschema.exceptions import best_match
+
     return best_match(error.context)
 
 
