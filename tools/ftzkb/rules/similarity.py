@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,40 @@ class Pair:
     score: float
 
 
+def inverse_frequency(total: int, df: int) -> float:
+    # log(1 + N/df) stays positive, so two cases in a tiny corpus still share weight.
+    return math.log(1 + total / df)
+
+
+def weighed(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
+    """A document's TF-IDF vector, normalised (features in the order of `counts`)."""
+    weights = {f: idf[f] if n == 1 else (1 + math.log(n)) * idf[f] for f, n in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {f: w / norm for f, w in weights.items() if w}
+
+
+def cosine_of(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Of two normalised vectors; `a` and `b` in the order of their ids (the sum's order decides its last bit)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[f] for f, w in a.items() if f in b)
+
+
+def distinctive_features(vector: Mapping[str, float], df: Callable[[str], int], limit: int,
+                         threshold: float) -> list[str]:
+    """The features through which a document's partners at or above `threshold` are found: those
+    shared by at most `limit` documents, less the commonest of them while the weights squared of
+    the rest (the tail) sum to less than threshold². A partner sharing none of them shares only
+    tail features, so by Cauchy-Schwarz its cosine is below the threshold."""
+    rare = [f for f in vector if df(f) <= limit]
+    tail_mass = sum(w * w for f, w in vector.items() if df(f) > limit)
+    if tail_mass < threshold * threshold:  # the tail reaches into the rare features: drop their commonest
+        rare.sort(key=df, reverse=True)
+        while rare and tail_mass + vector[rare[0]] ** 2 < threshold * threshold:
+            tail_mass += vector[rare.pop(0)] ** 2
+    return rare
+
+
 class SimilarityIndex:
     """TF-IDF vectors of some documents (id -> features), normalised, with an inverted index."""
 
@@ -59,25 +93,15 @@ class SimilarityIndex:
         for counts in documents.values():
             frequency.update(counts.keys())
         total = len(documents)
-        # log(1 + N/df) stays positive, so two cases in a tiny corpus still share weight.
-        self.idf = {feature: math.log(1 + total / df) for feature, df in frequency.items()}
-        self.vectors = {doc_id: self._vector(counts) for doc_id, counts in documents.items()}
+        self.idf = {feature: inverse_frequency(total, df) for feature, df in frequency.items()}
+        self.vectors = {doc_id: weighed(counts, self.idf) for doc_id, counts in documents.items()}
         self.postings: dict[str, list[str]] = {}
         for doc_id, vector in self.vectors.items():
             for feature in vector:
                 self.postings.setdefault(feature, []).append(doc_id)
 
-    def _vector(self, counts: Counter[str]) -> dict[str, float]:
-        idf = self.idf
-        weights = {f: idf[f] if n == 1 else (1 + math.log(n)) * idf[f] for f, n in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {f: w / norm for f, w in weights.items() if w}
-
     def cosine(self, first: str, second: str) -> float:
-        a, b = self.vectors[first], self.vectors[second]
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(w * b[f] for f, w in a.items() if f in b)
+        return cosine_of(self.vectors[first], self.vectors[second])
 
     def most_similar(self, doc_id: str, limit: int = 10, minimum: float = 0.0) -> list[tuple[str, float]]:
         """The other documents sharing a feature with `doc_id`, best first, with exact scores."""
@@ -92,6 +116,11 @@ class SimilarityIndex:
 
     def pairs_above(self, threshold: float) -> Iterator[Pair]:
         """Every pair of documents whose cosine is at least `threshold` (each pair once)."""
+        for first, second, score in self.scored_pairs(threshold):
+            yield Pair(first, second, round(score, 4))
+
+    def scored_pairs(self, threshold: float) -> Iterator[tuple[str, str, float]]:
+        """(first id, second id, exact cosine), first < second, for every pair at or above `threshold`."""
         seen: set[tuple[str, str]] = set()
         for doc_id in self.vectors:
             for other in self._candidates(doc_id, threshold):
@@ -101,21 +130,13 @@ class SimilarityIndex:
                 seen.add(key)
                 score = self.cosine(*key)
                 if score >= threshold:
-                    yield Pair(key[0], key[1], round(score, 4))
+                    yield key[0], key[1], score
 
     def _candidates(self, doc_id: str, threshold: float) -> set[str]:
-        """Documents sharing one of this document's rare features that are not in its tail (the
-        commonest features, whose weights squared sum to less than threshold²)."""
-        vector, postings = self.vectors[doc_id], self.postings
-        limit = rare_limit(len(self.vectors))
-        rare = [f for f in vector if len(postings[f]) <= limit]
-        tail_mass = sum(w * w for f, w in vector.items() if len(postings[f]) > limit)
-        if tail_mass < threshold * threshold:  # the tail reaches into the rare features: drop their commonest
-            rare.sort(key=lambda f: len(postings[f]), reverse=True)
-            while rare and tail_mass + vector[rare[0]] ** 2 < threshold * threshold:
-                tail_mass += vector[rare.pop(0)] ** 2
+        postings = self.postings
         found: set[str] = set()
-        for feature in rare:
+        for feature in distinctive_features(self.vectors[doc_id], lambda f: len(postings[f]),
+                                            rare_limit(len(self.vectors)), threshold):
             found.update(postings[feature])
         found.discard(doc_id)
         return found
