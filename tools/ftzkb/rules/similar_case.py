@@ -4,7 +4,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ftzkb.rules import CASE, CORPUS, WARNING, Report, rule
-from ftzkb.rules.similarity import DUPLICATE_THRESHOLD, SimilarityIndex, case_features
+from ftzkb.rules.similar_memo import duplicate_pairs
+from ftzkb.rules.similarity import DUPLICATE_THRESHOLD
 
 if TYPE_CHECKING:
     from ftzkb.load.model import Case, Corpus
@@ -16,19 +17,20 @@ def acknowledged(first: Case, second: Case) -> bool:
     """Cases that already point at each other are known to be alike: related, successor, learned from."""
     def points_at(case: Case, other_id: str) -> bool:
         return (other_id in case.related or case.superseded_by == other_id
-                or any(a.learned_from_case == other_id for a in case.adoptions))
+                or any(learned == other_id for _, learned, _ in case.learned_cases()))
 
     return points_at(first, second.id) or points_at(second, first.id)
 
 
 def similar_partners(corpus: Corpus) -> Partners:
-    """case id -> [(score, other case id)], best first, for every unacknowledged pair above the threshold."""
-    index = SimilarityIndex({case.id: case_features(case) for case in corpus.cases.values()})
+    """case id -> [(score, other case id)], best first, for every unacknowledged pair above the
+    threshold (after an edit, from the memo the last run left: `rules/similar_memo`)."""
     partners: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for pair in index.pairs_above(DUPLICATE_THRESHOLD):
-        if not acknowledged(corpus.cases[pair.first], corpus.cases[pair.second]):
-            partners[pair.first].append((pair.score, pair.second))
-            partners[pair.second].append((pair.score, pair.first))
+    for first, second, exact in duplicate_pairs(corpus.cases, DUPLICATE_THRESHOLD, corpus.root):
+        if not acknowledged(corpus.cases[first], corpus.cases[second]):
+            score = round(exact, 4)
+            partners[first].append((score, second))
+            partners[second].append((score, first))
     return {case_id: sorted(found, key=lambda item: (-item[0], item[1])) for case_id, found in partners.items()}
 
 
