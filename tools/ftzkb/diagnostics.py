@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .i18n import pick
@@ -45,10 +46,17 @@ def display_path(path: Path, root: Path | None = None) -> str:
     """Paths in messages are relative to the corpus root when possible."""
     if root is not None:
         try:
-            return str(path.resolve().relative_to(root.resolve()))
+            return str(path.resolve().relative_to(_resolved(root) if root.is_absolute() else root.resolve()))
         except ValueError:
             pass
     return str(path)
+
+
+@lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    # An absolute corpus root, asked for by every message of a run: resolved once (a run does not
+    # move it). A relative one depends on the working directory, so it is resolved each time.
+    return root.resolve()
 
 
 def render(diagnostics: Iterable[Diagnostic], fmt: str, lang: str | None = None) -> str:

@@ -39,7 +39,7 @@ DELTA_NAME = "load-cache.delta.bin"
 DELTA_SHARE = 20  # the delta holds at most 1/20 of the entries (and at least DELTA_MIN): else the base is rewritten
 DELTA_MIN = 16
 _EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"ftzkb load cache\n"
 DEFERRED_KEY = "adoptions"  # the list kept apart and decoded on first use
 # The code whose results are cached: a change to any of these invalidates the cache.
@@ -73,9 +73,35 @@ class Deferred:
         return bytes(self._blob[self._start:self._end])
 
 
+class DeferredHead:
+    """A file's data without its adoption records, still as the JSON text the cache holds, with
+    its id: a corpus knows its cases by id at once and builds each case when it is first read
+    (`Case.deferred`), so a command that reads a few cases decodes only those."""
+
+    __slots__ = ("_blob", "_end", "_start", "_value", "id")
+
+    def __init__(self, blob: memoryview, start: int, end: int, record_id: str) -> None:
+        self._blob, self._start, self._end, self.id = blob, start, end, record_id
+        self._value: dict | None = None
+
+    def value(self) -> dict:
+        """The data, with `adoptions` (if the file has them) holding None; decoded once, shared."""
+        if self._value is None:
+            self._value = json.loads(bytes(self._blob[self._start:self._end]))
+        return self._value
+
+    def text(self) -> bytes:
+        return bytes(self._blob[self._start:self._end])
+
+
+def head_value(data: Any) -> Any:
+    """The data of a file's facts, decoded if it is still a DeferredHead."""
+    return data.value() if isinstance(data, DeferredHead) else data
+
+
 @dataclass
 class FileFacts:
-    data: Any = None  # with a deferred list, its key holds None until `complete_data`
+    data: Any = None  # a DeferredHead from the cache; with a deferred list, its key holds None until `complete_data`
     error: Problem | None = None  # the file could not be loaded as YAML
     problems: list[Problem] = field(default_factory=list)  # schema problems, already placed
     canonical: bool | None = None  # layout verdict, for schema-valid files
@@ -92,6 +118,7 @@ class FileFacts:
 
 def complete_data(data: Any, deferred: Deferred | None) -> Any:
     """The file's data with its deferred list in place (a new mapping, the same order of keys)."""
+    data = head_value(data)
     if deferred is None or not isinstance(data, dict):
         return data
     return {key: (deferred.value() if key == DEFERRED_KEY else value) for key, value in data.items()}
@@ -150,11 +177,16 @@ class LoadCache:
             return None
         self.used.add(key)
         data, error, problems, canonical, kept = items
+        blob = self._blob_of(key)
+        if isinstance(data, list):  # the span of the data's text, and its id
+            start, end, record_id = data
+            if not (_span_fits(start, end, blob) and isinstance(record_id, str)):
+                return None
+            data = DeferredHead(blob, start, end, record_id)
         deferred = None
         if kept is not None:
-            blob = self._blob_of(key)
             start, end, carriers, dates, learned, marked = kept
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(blob)):
+            if not _span_fits(start, end, blob):
                 return None
             deferred = Deferred(blob, start, end, carriers, dates, learned, marked is not False)
         return FileFacts(data, error, problems, canonical, deferred)
@@ -189,7 +221,12 @@ class LoadCache:
         texts: list[bytes] = []
         size = 0
         for key in sorted(keys):  # sorted: the same entries make the same file
-            entry, text = self._stored(key)
+            entry, data_part, text = self._stored(key)
+            if data_part is not None:
+                record_id, head_text = data_part
+                entry[0] = [size, size + len(head_text), record_id]
+                texts.append(head_text)
+                size += len(head_text)
             if text is not None:
                 entry[4] = [size, size + len(text), *entry[4]]
                 texts.append(text)
@@ -207,27 +244,45 @@ class LoadCache:
     def _blob_of(self, key: str) -> memoryview:
         return self.blob if key in self.base_keys else self.delta_blob
 
-    def _stored(self, key: str) -> tuple[list, bytes | None]:
-        """An entry as the file keeps it (in the last place, what is known of its deferred list; the
-        caller puts the span in front), and the deferred list's text."""
+    def _stored(self, key: str) -> tuple[list, tuple[str, bytes] | None, bytes | None]:
+        """An entry as the file keeps it (the caller puts the spans in the first and last places),
+        the id and text of its data (None for a file without data), and its deferred list's text."""
         data, error, problems, canonical, kept = self.entries[key]
-        if isinstance(kept, list):  # read from a file and not asked for: still in that file's blob
+        blob = self._blob_of(key)
+        if isinstance(data, list):  # read from a file and not asked for: still in that file's blob
+            start, end, record_id = data
+            head: tuple[str, bytes] | None = (record_id, bytes(blob[start:end]))
+        elif isinstance(data, DeferredHead):
+            head = (data.id, data.text())
+        else:
+            head = None
+        if isinstance(kept, list):
             start, end, *known = kept
-            return [data, error, problems, canonical, known], bytes(self._blob_of(key)[start:end])
+            return [None, error, problems, canonical, known], head, bytes(blob[start:end])
         if isinstance(kept, Deferred):
             known = [kept.carriers, kept.dates, kept.learned, kept.marked]
-            return [data, error, problems, canonical, known], kept.text()
-        records = data.get(DEFERRED_KEY) if isinstance(data, dict) else None
+            return [None, error, problems, canonical, known], head, kept.text()
+        if not isinstance(data, dict):
+            return [None, error, problems, canonical, None], head, None
+        records = data.get(DEFERRED_KEY)
         if not isinstance(records, list):
-            return [data, error, problems, canonical, None], None
-        head = {key: (None if key == DEFERRED_KEY else value) for key, value in data.items()}
+            return [None, error, problems, canonical, None], (str(data.get("id")), _json(data)), None
+        head_data = {key: (None if key == DEFERRED_KEY else value) for key, value in data.items()}
         carriers = [r.get("carrier") for r in records]  # the schema passed them: mappings with a carrier
         dates = sorted({date for r in records
                         if isinstance(date := r.get("date"), str) and date not in ("", UNKNOWN_DATE)})
         learned = [[i, case] for i, r in enumerate(records)
                    if isinstance(r.get("learned_from"), dict) and (case := r["learned_from"].get("case"))]
-        text = json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return [head, error, problems, canonical, [carriers, dates, learned, marked_audience(records)]], text
+        known = [carriers, dates, learned, marked_audience(records)]
+        return [None, error, problems, canonical, known], (str(data.get("id")), _json(head_data)), _json(records)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _span_fits(start: Any, end: Any, blob: memoryview) -> bool:
+    return isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(blob)
 
 
 def marked_audience(value: Any) -> bool:

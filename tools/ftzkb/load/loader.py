@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ftzkb import journal
 from ftzkb.diagnostics import ERROR, Diagnostic, display_path
-from ftzkb.load.cache import FileFacts, LoadCache, Problem, file_key
+from ftzkb.load.cache import DeferredHead, FileFacts, LoadCache, Problem, file_key, head_value
 from ftzkb.load.model import Carrier, Case, Corpus
 from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_bytes, read_file_bytes
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
@@ -229,5 +229,8 @@ def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: Fi
     if loaded is None:  # decoded only if a message or an edit needs the text
         loaded = LoadedYaml(facts.data, raw, deferred=facts.deferred)
     loaded.canonical, loaded.key = facts.canonical, key
-    builder = Carrier if kind_of(path) == "carrier" else Case
-    return builder.of(facts.data, path, loaded), []
+    if kind_of(path) == "carrier":
+        return Carrier.of(head_value(facts.data), path, loaded), []
+    if isinstance(facts.data, DeferredHead):  # from the cache: built when first read
+        return Case.deferred(facts.data, path, loaded), []
+    return Case.of(facts.data, path, loaded), []

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
@@ -163,14 +164,20 @@ def keywords_used(node: Any) -> set[str]:
 
 @cache
 def _yes_no_check(kind: str) -> Callable[[Any], bool]:
-    # Every $ref inlined (no ref has validating siblings): a self-contained schema to compile.
-    return compile_yes_no(_inlined(raw_schema(kind)))
+    # From the cache, keyed by the schema files themselves: inlining the schema costs more than
+    # validating an edited file. Else every $ref inlined (no ref has validating siblings): a
+    # self-contained schema to compile.
+    key = _key(b"".join(path.read_bytes() for path in sorted(SCHEMA_DIR.glob("*.json"))), kind)
+    code = _cached_code(key)
+    if code is not None:
+        return _checker(code)
+    return compile_yes_no(_inlined(raw_schema(kind)), key)
 
 
-def compile_yes_no(self_contained: dict) -> Callable[[Any], bool]:
+def compile_yes_no(self_contained: dict, key: str | None = None) -> Callable[[Any], bool]:
     """A yes/no check compiled to Python by fastjsonschema (10x faster than jsonschema). Should the
     schema use a keyword outside FAST_KEYWORDS, jsonschema answers instead, so the verdict is
-    always draft 2020-12's."""
+    always draft 2020-12's. The compiled code is cached under `key` (by default, the schema's)."""
     def interpreted() -> Callable[[Any], bool]:
         from jsonschema import Draft202012Validator
 
@@ -180,12 +187,24 @@ def compile_yes_no(self_contained: dict) -> Callable[[Any], bool]:
         return interpreted()
     import fastjsonschema
 
-    try:
-        namespace: dict[str, Any] = {}
-        exec(_check_code(self_contained), namespace)  # fastjsonschema's code, run as its compile() runs it
-        compiled = namespace["validate"]
-    except fastjsonschema.JsonSchemaDefinitionException:  # a schema it cannot compile: slower, never wrong
-        return interpreted()
+    key = key or _key(json.dumps(self_contained, sort_keys=True, ensure_ascii=False).encode(), "")
+    code = _cached_code(key)
+    if code is None:
+        try:
+            generated = fastjsonschema.compile_to_code(self_contained, use_default=False, use_formats=False)
+        except fastjsonschema.JsonSchemaDefinitionException:  # a schema it cannot compile: slower, never wrong
+            return interpreted()
+        code = compile(generated, "<fastjsonschema check>", "exec")
+        _keep_code(key, code)
+    return _checker(code)
+
+
+def _checker(code: CodeType) -> Callable[[Any], bool]:
+    import fastjsonschema
+
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # fastjsonschema's code, run as its compile() runs it
+    compiled = namespace["validate"]
 
     def check(data: Any) -> bool:
         try:
@@ -197,33 +216,45 @@ def compile_yes_no(self_contained: dict) -> Callable[[Any], bool]:
     return check
 
 
-def _check_code(self_contained: dict) -> CodeType:
-    """The compiled code of fastjsonschema's check, from the cache when the same schema, the same
-    fastjsonschema and the same Python made it."""
+def _key(schema: bytes, kind: str) -> str:
+    """What the compiled code depends on: the schema, fastjsonschema's version and Python's (marshal's format)."""
     import fastjsonschema
 
-    from ftzkb.fsio import FileRefused, atomic_replace, read_regular
+    digest = hashlib.blake2b(f"{fastjsonschema.VERSION} {sys.version} {kind}\0".encode(), digest_size=12)
+    digest.update(schema)
+    return digest.hexdigest()
+
+
+def _code_path(key: str) -> Path | None:
     from ftzkb.load.cache import enabled
 
-    text = json.dumps(self_contained, sort_keys=True, ensure_ascii=False)
-    key = hashlib.blake2b(f"{fastjsonschema.VERSION} {sys.version}\0{text}".encode(), digest_size=12).hexdigest()
-    path = cache_dir(SCHEMA_DIR.parent) / f"schema-check-{key}.bin"
-    if enabled():
-        try:
-            code = marshal.loads(read_regular(path, 64 << 20))
-            if isinstance(code, CodeType):
-                return code
-        except (FileRefused, ValueError, EOFError, TypeError):
-            pass
-    generated = fastjsonschema.compile_to_code(self_contained, use_default=False, use_formats=False)
-    code = compile(generated, "<fastjsonschema check>", "exec")
-    if enabled():
-        try:
-            path.parent.mkdir(exist_ok=True)
-            atomic_replace(path, marshal.dumps(code))
-        except OSError:
-            pass  # a read-only install checks as fast, only compiles each time
-    return code
+    return cache_dir(SCHEMA_DIR.parent) / f"schema-check-{key}.bin" if enabled() else None
+
+
+def _cached_code(key: str) -> CodeType | None:
+    from ftzkb.fsio import FileRefused, read_regular
+
+    path = _code_path(key)
+    if path is None:
+        return None
+    try:
+        code = marshal.loads(read_regular(path, 64 << 20))
+    except (FileRefused, ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) else None
+
+
+def _keep_code(key: str, code: CodeType) -> None:
+    from ftzkb.fsio import atomic_replace
+
+    path = _code_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(exist_ok=True)
+        atomic_replace(path, marshal.dumps(code))
+    except OSError:
+        pass  # a read-only install checks as fast, only compiles each time
 
 
 def is_valid(kind: str, data: Any) -> bool:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ftzkb.load.cache import DeferredHead
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class LoadedYaml:
 
     @property
     def data(self) -> Any:
-        if self.deferred is not None:
+        if self.deferred is not None or isinstance(self.given, DeferredHead):
             from ftzkb.load.cache import complete_data
 
             self.given, self.deferred = complete_data(self.given, self.deferred), None

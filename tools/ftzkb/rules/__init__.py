@@ -203,9 +203,10 @@ def _run_one(current: Rule, corpus: Corpus, memo: Memo | None = None) -> list[Di
     context: Any = corpus
     prepared = current.prepare is None
     record: Case | Carrier | None = None
+    keyed = memo.keyed(current.reads, lambda: _records(corpus, current.reads)) if memo is not None else \
+        [(record, "") for record in _records(corpus, current.reads)]
     try:
-        for record in _records(corpus, current.reads):
-            key = memo.record_key(record) if memo is not None else ""
+        for record, key in keyed:
             if key and key in clean:
                 clean_now.append(key)
                 continue

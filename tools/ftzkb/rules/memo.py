@@ -22,6 +22,8 @@ from ftzkb.load.loader import data_file_name
 from ftzkb.paths import cache_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from ftzkb.load.model import Carrier, Case, Corpus
     from ftzkb.rules import Rule
 
@@ -34,6 +36,7 @@ class Memo:
         self.kept: dict[str, tuple[str, list[str]]] = {}
         self._digests: dict[str, str] = {}
         self._keys: dict[int, str] = {}  # by id(record): the records outlive the memo
+        self._keyed: dict[tuple[str, ...], list[tuple[Case | Carrier, str]]] = {}
 
     @classmethod
     def open(cls, root: Path) -> Memo | None:
@@ -54,6 +57,14 @@ class Memo:
             content = record.loaded.key
             key = self._keys[id(record)] = f"{data_file_name(record.path)}\0{content}" if content else ""
         return key
+
+    def keyed(self, kinds: tuple[str, ...],
+              records: Callable[[], Iterable[Case | Carrier]]) -> list[tuple[Case | Carrier, str]]:
+        """The records of these kinds with their keys, worked out once for every rule that reads them."""
+        found = self._keyed.get(kinds)
+        if found is None:
+            found = self._keyed[kinds] = [(record, self.record_key(record)) for record in records()]
+        return found
 
     def clean(self, rule: Rule, corpus: Corpus) -> set[str]:
         """The records this rule found nothing in last time, if its context is as it was then."""
