@@ -9,9 +9,10 @@ Positions are not kept: a record from the cache parses its text again only if a 
 needs one. Set FTZKB_NO_CACHE=1 to neither read nor write it.
 
 A case's adoption records are half of its bytes and most queries read those of a few
-carriers only, so they are kept apart: the file is an index (JSON: every file's data
-with `adoptions` left empty, and a summary of its records: see `Deferred`) followed by
-the records of every case as JSON texts, each decoded on first use.
+carriers only, so they are kept apart: the file is an index (JSON: per file, the span of its
+data's text and its id, its problems, and a summary of its records: see `Deferred`) followed by
+each file's data (with `adoptions` left empty) and each case's records as JSON texts, each
+decoded on first use (`DeferredHead`, `Deferred`).
 
 After an edit, only a few entries are new. Writing the whole file again (tens of megabytes at
 national scale) would cost more than the edit's validation, so while the new and the no longer
@@ -48,50 +49,58 @@ _SOURCES = ("yamlload.py", "schema.py", "layout.py", "loader.py", "cache.py")
 Problem = list  # [rule, line, col, zh, en]
 
 
-class Deferred:
+class _JsonSpan:
+    """A stretch of the cache's blob holding one JSON text, decoded once on first use (every
+    reader shares the one value: do not change it)."""
+
+    __slots__ = ("_blob", "_end", "_start", "_value")
+
+    def __init__(self, blob: memoryview, start: int, end: int) -> None:
+        self._blob, self._start, self._end = blob, start, end
+        self._value: Any = None
+
+    def value(self) -> Any:
+        if self._value is None:
+            self._value = json.loads(self.text())
+        return self._value
+
+    def text(self) -> bytes:
+        return bytes(self._blob[self._start:self._end])
+
+
+class Deferred(_JsonSpan):
     """A file's list of adoption records, still as the JSON text the cache holds, with what
     queries over every case ask of them already known: the carrier of each record (to find a
     carrier's records), the distinct dates written in them (for the data version's date), the
     cases records learned from (for the rule on learned-from cycles) and whether anything in them
     is marked for an audience other than the public (if not, the public view keeps them as they are)."""
 
-    __slots__ = ("_blob", "_end", "_start", "_value", "carriers", "dates", "learned", "marked")
+    __slots__ = ("carriers", "dates", "learned", "marked")
 
     def __init__(self, blob: memoryview, start: int, end: int, carriers: list[str], dates: list[str],
                  learned: list[list], marked: bool) -> None:
-        self._blob, self._start, self._end = blob, start, end
+        super().__init__(blob, start, end)
         self.carriers, self.dates, self.learned, self.marked = carriers, dates, learned, marked
-        self._value: list | None = None
 
     def value(self) -> list:
-        """The records, decoded once (every reader shares the one list: do not change it)."""
-        if self._value is None:
-            self._value = json.loads(bytes(self._blob[self._start:self._end]))
-        return self._value
-
-    def text(self) -> bytes:
-        return bytes(self._blob[self._start:self._end])
+        """The records, decoded once."""
+        return super().value()
 
 
-class DeferredHead:
+class DeferredHead(_JsonSpan):
     """A file's data without its adoption records, still as the JSON text the cache holds, with
     its id: a corpus knows its cases by id at once and builds each case when it is first read
     (`Case.deferred`), so a command that reads a few cases decodes only those."""
 
-    __slots__ = ("_blob", "_end", "_start", "_value", "id")
+    __slots__ = ("id",)
 
     def __init__(self, blob: memoryview, start: int, end: int, record_id: str) -> None:
-        self._blob, self._start, self._end, self.id = blob, start, end, record_id
-        self._value: dict | None = None
+        super().__init__(blob, start, end)
+        self.id = record_id
 
     def value(self) -> dict:
-        """The data, with `adoptions` (if the file has them) holding None; decoded once, shared."""
-        if self._value is None:
-            self._value = json.loads(bytes(self._blob[self._start:self._end]))
-        return self._value
-
-    def text(self) -> bytes:
-        return bytes(self._blob[self._start:self._end])
+        """The data, with `adoptions` (if the file has them) holding None."""
+        return super().value()
 
 
 def head_value(data: Any) -> Any:

@@ -223,14 +223,13 @@ class _Update:
         """Every pair with a case of `again` at or above `floor`, found through the distinctive
         features of that case, as a full run finds them."""
         limit = rare_limit(self.total)
-        wanted: dict[str, list[str]] = {}
-        for case_id in again:
-            for feature in distinctive_features(self._vector(case_id), self._df_of, limit, floor):
-                wanted.setdefault(feature, [])
+        through = {case_id: distinctive_features(self._vector(case_id), self._df_of, limit, floor)
+                   for case_id in again}
+        wanted: dict[str, list[str]] = {feature: [] for features in through.values() for feature in features}
         self._postings(wanted)
         pairs: dict[tuple[str, str], float] = {}
-        for case_id in again:
-            for feature in distinctive_features(self._vector(case_id), self._df_of, limit, floor):
+        for case_id, features in through.items():
+            for feature in features:
                 for other in wanted[feature]:
                     if other == case_id:
                         continue
