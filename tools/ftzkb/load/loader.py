@@ -10,10 +10,8 @@ there are many of them.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +21,8 @@ from ftzkb import journal
 from ftzkb.diagnostics import ERROR, Diagnostic, display_path
 from ftzkb.load.cache import DeferredHead, FileFacts, LoadCache, Problem, file_key, head_value
 from ftzkb.load.model import Carrier, Case, Corpus
-from ftzkb.load.yamlload import LoadedYaml, YamlLoadError, load_yaml_bytes, read_file_bytes
+from ftzkb.load.stamps import FileStamps
+from ftzkb.load.yamlload import LoadedYaml, UnreadFile, YamlLoadError, load_yaml_bytes, read_file_bytes
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 
 if TYPE_CHECKING:
@@ -64,31 +63,70 @@ def kind_of(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The corpus's files as read once: each file's bytes (or why it could not be read) and its
-    content key. `ftzkb validate` hashes them for its verdict and hands them to the loader, so
-    that no file is read twice."""
+    """The corpus's files as read once: each file's bytes (or why it could not be read, or, for a
+    file its stamp shows unchanged, the file still unread: `ftzkb.load.stamps`) and its content key.
+    `ftzkb validate` hashes the keys for its verdict and hands the snapshot to the loader, so that no
+    file is read twice. `drifted` names the files that, read later, had changed since their stamp."""
 
     files: list[Path]
-    raws: list[bytes | YamlLoadError]
+    raws: list[bytes | YamlLoadError | UnreadFile]
     keys: list[str]
+    stamps: FileStamps | None = field(default=None, repr=False, compare=False)
+    drifted: list[Path] = field(default_factory=list, compare=False)
 
     @classmethod
     def read(cls, root: Path) -> Snapshot:
         journal.recover(root)  # a writer killed mid-transaction: finish it before reading
         files = corpus_files(Path(root))
-        raws = [_read(path) for path in files]
-        return cls(files, raws, _keys(files, raws))
+        stamps = FileStamps.open(Path(root))
+        raws, keys = [], []
+        for path in files:
+            raw, key = _read_stamped(path, stamps)
+            raws.append(raw)
+            keys.append(key)
+        stamps.save()
+        return cls(files, raws, keys, stamps)
+
+    def bytes_of(self, index: int) -> bytes | YamlLoadError:
+        """The bytes of a file that was left unread, read now; its key is the one they give."""
+        raw = self.raws[index]
+        if not isinstance(raw, UnreadFile):
+            return raw
+        path = self.files[index]
+        fresh = _read(path)
+        key = file_key(fresh, kind_of(path)) if isinstance(fresh, bytes) else ""
+        if key != self.keys[index]:  # changed since it was looked at: judged as it is now
+            self.drifted.append(path)
+            if self.stamps is not None:
+                self.stamps.forget(data_file_name(path))
+                self.stamps.save()
+            self.keys[index] = key
+        self.raws[index] = fresh
+        return fresh
+
+
+def _read_stamped(path: Path, stamps: FileStamps) -> tuple[bytes | YamlLoadError | UnreadFile, str]:
+    """A corpus file, unread if its stamp shows it unchanged, and its content key."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        info = None  # reading it says why
+    name = data_file_name(path)
+    if info is not None and (key := stamps.key_for(name, info)):
+        return UnreadFile(path), key
+    raw = _read(path)
+    key = file_key(raw, kind_of(path)) if isinstance(raw, bytes) else ""
+    if info is not None:
+        stamps.note(name, info, key)
+    return raw, key
 
 
 def load_corpus(root: Path, extra_files: Iterable[Path] = (), snapshot: Snapshot | None = None) -> LoadResult:
     """Load every case and carrier under `root` (plus `extra_files`, e.g. a new case
     being checked before it is moved into place); from `snapshot` if the files were read already."""
     root = Path(root)
-    if snapshot is None:
-        journal.recover(root)  # a writer killed mid-transaction: finish it before reading
-        files = corpus_files(root)
-    else:
-        files = list(snapshot.files)
+    snapshot = snapshot or Snapshot.read(root)
+    files = list(snapshot.files)
     files += [Path(p) for p in extra_files if Path(p).resolve() not in {f.resolve() for f in files}]
     result = LoadResult(Corpus(root=root), files=files)
     with paused_gc():
@@ -123,13 +161,18 @@ Record = tuple[Case | Carrier | None, list[Diagnostic]]
 def load_records(paths: list[Path], root: Path, snapshot: Snapshot | None = None) -> list[Record]:
     cache = LoadCache.open(root)
     known = len(snapshot.files) if snapshot is not None else 0  # the snapshot's files come first
-    raws: list[bytes | YamlLoadError] = [*snapshot.raws] if snapshot is not None else []
+    raws: list[bytes | YamlLoadError | UnreadFile] = [*snapshot.raws] if snapshot is not None else []
     raws += [_read(path) for path in paths[known:]]
     keys = [*snapshot.keys] if snapshot is not None else []
     keys += _keys(paths[known:], raws[known:])
     facts: list[FileFacts | None] = [cache.get(key) if key else None for key in keys]
     loaded: dict[int, LoadedYaml] = {}
     missing = [i for i, key in enumerate(keys) if key and facts[i] is None]
+    if snapshot is not None and any(isinstance(raws[i], UnreadFile) for i in missing):
+        for i in missing:  # stamped, but no longer in the load cache: read now
+            raws[i], keys[i] = snapshot.bytes_of(i), snapshot.keys[i]
+            facts[i] = cache.get(keys[i]) if keys[i] else None
+        missing = [i for i in missing if keys[i] and facts[i] is None]
     # Only files that could be read have a key, so every missing one has its bytes.
     computed = _compute([(raw, kind_of(paths[i])) for i in missing if isinstance(raw := raws[i], bytes)])
     for i, (found, parsed) in zip(missing, computed, strict=True):
@@ -153,7 +196,7 @@ def record_from_loaded(loaded: LoadedYaml, path: Path, shown: str) -> Record:
     return record, [replace(d, file=shown) for d in problems]
 
 
-def _keys(paths: list[Path], raws: list[bytes | YamlLoadError]) -> list[str]:
+def _keys(paths: list[Path], raws: list[bytes | YamlLoadError | UnreadFile]) -> list[str]:
     """Each file's content key ("" for a file that could not be read)."""
     return [file_key(raw, kind_of(path)) if isinstance(raw, bytes) else ""
             for path, raw in zip(paths, raws, strict=True)]
@@ -196,6 +239,9 @@ def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedY
     if workers < 2:
         yield from (file_facts(raw, kind) for raw, kind in jobs)
         return
+    import multiprocessing  # here: with concurrent.futures, a tenth of the import time of validate
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, len(jobs) // (workers * 8))
@@ -206,7 +252,11 @@ def _compute(jobs: list[tuple[bytes, str]]) -> Iterator[tuple[FileFacts, LoadedY
 def worker_count(jobs: int, threshold: int = POOL_THRESHOLD) -> int:
     """Processes to share `jobs` between: 1 below `threshold` jobs (a fork costs more than it
     saves) or where processes cannot be forked; else FTZKB_JOBS, or up to 2."""
-    if jobs < threshold or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < threshold:
+        return 1
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("FTZKB_JOBS", "")
     return int(wanted) if wanted.isdigit() else min(2, os.cpu_count() or 1)
@@ -217,7 +267,7 @@ def _facts_in_worker(job: tuple[bytes, str]) -> list:
     return file_facts(*job)[0].as_list()
 
 
-def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError, facts: FileFacts | None,
+def _record(path: Path, root: Path | None, raw: bytes | YamlLoadError | UnreadFile, facts: FileFacts | None,
             loaded: LoadedYaml | None, key: str = "") -> Record:
     if isinstance(raw, YamlLoadError):
         return None, [Diagnostic(display_path(path, root), raw.line, raw.col, ERROR, raw.rule, raw.zh, raw.en)]

@@ -84,7 +84,8 @@ class LoadedYaml:
     (by parsing `text` again) unless the careful builder already recorded them."""
 
     given: Any  # the data; from the load cache, without its deferred list until `data` is read
-    source: str | bytes = ""  # the text; or the file's bytes (from the load cache) until the text is needed
+    # the text; or, from the load cache, the file's bytes or the file itself, until the text is needed
+    source: str | bytes | UnreadFile = ""
     marks: tuple[dict[Path_, Position], dict[Path_, Position]] | None = field(default=None, repr=False,
                                                                             compare=False)
     canonical: bool | None = field(default=None, compare=False)  # layout verdict, when the loader knows it
@@ -111,6 +112,8 @@ class LoadedYaml:
 
     @property
     def text(self) -> str:
+        if isinstance(self.source, UnreadFile):
+            self.source = self.source.read()
         if isinstance(self.source, bytes):
             self.source = decode_text(self.source)
         return self.source
@@ -167,6 +170,22 @@ class LoadedYaml:
             return places
         self.marks = places
         return None
+
+
+@dataclass(frozen=True)
+class UnreadFile:
+    """A data file known, by its stamp, to hold the bytes of a cached entry, and not read yet
+    (`ftzkb.load.stamps`): read only if a message needs the text."""
+
+    path: Path
+
+    def read(self) -> bytes:
+        """Its bytes; none if it can no longer be read (it was removed or replaced during the run:
+        the messages then point at its first line, and the next run reads it as it is)."""
+        try:
+            return read_file_bytes(self.path)
+        except YamlLoadError:
+            return b""
 
 
 class YamlLoadError(Exception):
