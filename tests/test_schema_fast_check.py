@@ -188,3 +188,23 @@ def test_a_damaged_cached_check_is_compiled_again(monkeypatch, tmp_path, damage)
         if kind == "carrier":
             assert check(data) == jsonschema_verdict("carrier", data)
     assert cached.read_bytes() != damage  # written again
+
+
+def _refs(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []
+
+
+def test_refs_are_followed_as_the_referencing_library_follows_them():
+    """`schema._lookup` walks a ref's JSON pointer itself (to keep the referencing library out of a
+    one-file check): it must land where the library's resolver lands, for every ref the schemas hold."""
+    refs = sorted({ref if not ref.startswith("#") else "vocab.schema.json" + ref
+                   for name in ("vocab", "case", "carrier") for ref in _refs(schema.raw_schema(name))})
+    assert len(refs) > 10
+    resolver = schema.registry().resolver()
+    for ref in refs:
+        assert schema._lookup(ref) == resolver.lookup(ref).contents, ref

@@ -46,17 +46,25 @@ def display_path(path: Path, root: Path | None = None) -> str:
     """Paths in messages are relative to the corpus root when possible."""
     if root is not None:
         try:
-            return str(path.resolve().relative_to(_resolved(root) if root.is_absolute() else root.resolve()))
+            return str(_resolved_file(path).relative_to(_resolved(root) if root.is_absolute() else root.resolve()))
         except ValueError:
             pass
     return str(path)
 
 
-@lru_cache(maxsize=8)
-def _resolved(root: Path) -> Path:
-    # An absolute corpus root, asked for by every message of a run: resolved once (a run does not
-    # move it). A relative one depends on the working directory, so it is resolved each time.
-    return root.resolve()
+@lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    # An absolute folder (the corpus root, cases/), asked for by every message of a run: resolved
+    # once (a run does not move it). A relative one depends on the working directory, so it is
+    # resolved each time.
+    return folder.resolve()
+
+
+def _resolved_file(path: Path) -> Path:
+    """`path.resolve()`, the folder's part from `_resolved` (one lstat instead of one per part)."""
+    if path.is_absolute() and path.name != ".." and not path.is_symlink():
+        return _resolved(path.parent) / path.name
+    return path.resolve()
 
 
 def render(diagnostics: Iterable[Diagnostic], fmt: str, lang: str | None = None) -> str:

@@ -121,7 +121,14 @@ def _resolve_ref(schema: dict) -> dict:
 
 @cache
 def _lookup(ref: str) -> dict:
-    return registry().resolver().lookup(ref).contents
+    """What a `$ref` points at: in these schemas always a JSON pointer into one of the schema files,
+    followed here without the referencing library (importing it costs more than checking a file)."""
+    name, _, pointer = ref.partition("#")
+    node: Any = raw_schema(name.removesuffix(".schema.json"))
+    for part in pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
 
 
 def _inlined(node: Any) -> Any:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # only for annotations: `ftzkb search` imports the similarity
     from ftzkb.load.yamlload import Path_
     from ftzkb.rules.fixing import Fix, FixTarget
     from ftzkb.rules.memo import Memo
+    from ftzkb.rules.places import Places
 
 CASE, CARRIER, CORPUS = "case", "carrier", "corpus"
 KINDS = (CASE, CARRIER)
@@ -172,9 +173,11 @@ def rules_for_scope(scope: str) -> frozenset[str]:
     return frozenset(r.id for r in checks() if scope in r.scope)
 
 
-def run_rules(corpus: Corpus, only: Iterable[str] | None = None, memo: Memo | None = None) -> Iterator[Diagnostic]:
+def run_rules(corpus: Corpus, only: Iterable[str] | None = None, memo: Memo | None = None,
+              places: Places | None = None) -> Iterator[Diagnostic]:
     """The findings of the rules (all, or the ids in `only`; an unknown id raises UnknownRule).
-    With a `memo`, unchanged records without findings are not judged again (see above)."""
+    With a `memo`, unchanged records without findings are not judged again (see above); with
+    `places`, findings in unchanged files are placed where the last run placed them."""
     selected = checks()
     if only is not None:
         wanted = set(only)
@@ -182,7 +185,7 @@ def run_rules(corpus: Corpus, only: Iterable[str] | None = None, memo: Memo | No
             raise UnknownRule(unknown)
         selected = tuple(r for r in selected if r.id in wanted)
     for current in selected:
-        yield from _run_one(current, corpus, memo if current.reusable else None)
+        yield from _run_one(current, corpus, memo if current.reusable else None, places)
 
 
 def _records(corpus: Corpus, kinds: tuple[str, ...]) -> Iterator[Case | Carrier]:
@@ -192,7 +195,7 @@ def _records(corpus: Corpus, kinds: tuple[str, ...]) -> Iterator[Case | Carrier]
         yield from corpus.carriers.values()
 
 
-def _run_one(current: Rule, corpus: Corpus, memo: Memo | None = None) -> list[Diagnostic]:
+def _run_one(current: Rule, corpus: Corpus, memo: Memo | None = None, places: Places | None = None) -> list[Diagnostic]:
     """The rule's findings; with a `memo`, the records it vouches for are skipped and what this
     run found becomes the memo."""
     check = current.check
@@ -213,7 +216,7 @@ def _run_one(current: Rule, corpus: Corpus, memo: Memo | None = None) -> list[Di
             if not prepared and current.prepare is not None:  # prepared only when some record needs judging
                 context, prepared = current.prepare(corpus), True
             here: list[Diagnostic] = []
-            report = _reporter(current, record, corpus, here)
+            report = _reporter(current, record, corpus, here, places)
             if CORPUS in current.scope:
                 check(record, context, report)
             else:
@@ -231,13 +234,17 @@ def _run_one(current: Rule, corpus: Corpus, memo: Memo | None = None) -> list[Di
     return found
 
 
-def _reporter(current: Rule, record: Case | Carrier, corpus: Corpus, found: list[Diagnostic]) -> Report:
+def _reporter(current: Rule, record: Case | Carrier, corpus: Corpus, found: list[Diagnostic],
+              places: Places | None = None) -> Report:
     # The path is worked out only when there is something to report: resolving it for every
     # record under every rule cost more than the rules themselves at national scale.
     def report(path: Path_, zh: str, en: str, *, at_key: bool = False, severity: str | None = None,
                place: tuple[int, int] | None = None) -> None:
         loaded = record.loaded
-        line, col = place or (loaded.key_position(path) if at_key else loaded.position(path))
+        if place is None:
+            place = places.of(loaded, path, at_key) if places is not None else \
+                loaded.key_position(path) if at_key else loaded.position(path)
+        line, col = place
         shown = display_path(record.path, corpus.root)
         found.append(Diagnostic(shown, line, col, severity or current.severity, current.id, zh, en))
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ftzkb.diagnostics import ERROR, WARNING, Diagnostic, display_path
-from ftzkb.gitrepo import GitError, checked_revision, git
 from ftzkb.load.loader import LoadResult, Snapshot, load_corpus, record_from_loaded
 from ftzkb.load.model import Carrier, Case, Corpus
 from ftzkb.load.yamlload import YamlLoadError, load_yaml_text
 from ftzkb.paths import CARRIERS_DIRNAME, CASES_DIRNAME
 from ftzkb.rules import run_rules
 from ftzkb.rules.memo import Memo
+from ftzkb.rules.places import Places
 
 if TYPE_CHECKING:
     from ftzkb.rules.fixing import FixTarget
@@ -71,16 +71,18 @@ def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None =
         if recalled.answer is not None:
             return Report(*recalled.answer)
         report = validate(root, snapshot=recalled.snapshot)
-        if recalled.key is not None:
+        if recalled.key is not None and not (recalled.snapshot and recalled.snapshot.drifted):
             verdict.remember(root, recalled.key, report.diagnostics, report.files_checked)
         return report
     result = load_corpus(root, extra_files=explicit, snapshot=snapshot)
     if overrides:
         _overlay(result, root, overrides)
     memo = None if explicit or overrides else Memo.open(root)  # the memo knows the corpus's own files only
-    diagnostics = result.diagnostics + list(run_rules(result.corpus, memo=memo))
-    if memo is not None:
+    places = Places.open(root) if memo is not None else None
+    diagnostics = result.diagnostics + list(run_rules(result.corpus, memo=memo, places=places))
+    if memo is not None and places is not None:
         memo.save()
+        places.save()
     selected = None
     if explicit:
         selected = {display_path(p, root) for p in explicit}
@@ -166,6 +168,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def changed_files(root: Path, ref: str) -> set[Path]:
     """Files under cases/ and carriers/ that differ from `ref`, plus untracked ones."""
+    from ftzkb.gitrepo import GitError, checked_revision, git  # here: subprocess is slow to import
+
     root = Path(root).resolve()
     try:
         revision = checked_revision(ref)

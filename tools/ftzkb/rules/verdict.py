@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ftzkb import journal
@@ -27,6 +28,7 @@ _JUDGES = ("load", "rules")  # the packages whose code decides what validate say
 _JUDGE_MODULES = ("dates.py", "vocab.py", "diagnostics.py", "i18n.py", "suggest.py", "resolve.py", "textunits.py")
 
 
+@cache  # the code does not change while it runs
 def code_fingerprint() -> bytes:
     digest = hashlib.blake2b(f"verdict {FORMAT}".encode(), digest_size=16)
     files = sorted(SCHEMA_DIR.glob("*.json")) + [p for d in _JUDGES for p in sorted((_PACKAGE / d).rglob("*.py"))]

@@ -1,0 +1,85 @@
+"""Where the last run placed its findings, by the file's content key and the finding's path, so that
+a finding in an unchanged file is placed without reading and parsing the file's text again.
+
+A place (line, column) depends only on the file's bytes, the path in its data and the code that
+finds it, so it is kept while the judging code is the same (the verdict's fingerprint). At national
+scale most findings of a run are the same as the last run's (the similar-case warnings): placing
+them meant reading and parsing hundreds of files again. Kept in `.ftzkb-cache/places.bin` with the
+places this run used only; not at all with FTZKB_NO_CACHE=1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ftzkb.load.cache import enabled as cache_enabled
+from ftzkb.paths import cache_dir
+
+if TYPE_CHECKING:
+    from ftzkb.load.yamlload import LoadedYaml, Path_
+
+PLACES_NAME = "places.bin"
+_DIGEST_SIZE = 16
+
+Place = tuple[int, int]
+
+
+class Places:
+    def __init__(self, path: Path | None, fingerprint: bytes, stored: dict[tuple, Place]) -> None:
+        self.path, self.fingerprint, self.stored = path, fingerprint, stored
+        self.used: dict[tuple, Place] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> Places:
+        """This corpus's places (none yet, or caches off: every finding is placed from its file)."""
+        from ftzkb.rules.verdict import code_fingerprint
+
+        if not cache_enabled():
+            return cls(None, b"", {})
+        path = cache_dir(Path(root)) / PLACES_NAME
+        fingerprint = code_fingerprint()
+        return cls(path, fingerprint, _read(path, fingerprint))
+
+    def of(self, loaded: LoadedYaml, path: Path_, at_key: bool) -> Place:
+        """Where the value (or, `at_key`, the key) at `path` is written in the file `loaded` came from."""
+        if self.path is None or not loaded.key:  # a text not read from a hashed file: placed from it
+            return _placed(loaded, path, at_key)
+        key = (loaded.key, at_key, *path)
+        place = self.stored.get(key) or _placed(loaded, path, at_key)
+        self.used[key] = place
+        return place
+
+    def save(self) -> None:
+        """The places this run used, written only if they differ from those read."""
+        if self.path is None or self.used == self.stored:
+            return
+        from ftzkb.fsio import atomic_replace
+
+        payload = marshal.dumps((self.fingerprint, list(self.used.items())))
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            atomic_replace(self.path, hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload)
+        except OSError:
+            pass
+
+
+def _placed(loaded: LoadedYaml, path: Path_, at_key: bool) -> Place:
+    return loaded.key_position(path) if at_key else loaded.position(path)
+
+
+def _read(path: Path, fingerprint: bytes) -> dict[tuple, Place]:
+    """The stored places; none if missing, damaged or written by other judging code."""
+    try:
+        raw = path.read_bytes()
+        digest, payload = raw[:_DIGEST_SIZE], raw[_DIGEST_SIZE:]
+        if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != digest:
+            return {}
+        written_by, items = marshal.loads(payload)
+        if written_by != fingerprint:
+            return {}
+        return {key: (int(line), int(col)) for key, (line, col) in items if isinstance(key, tuple)}
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
