@@ -76,6 +76,19 @@ def test_a_case_from_the_cache_answers_as_one_loaded_from_its_file(synthetic_roo
     assert deferred_count(quick) == 0
 
 
+def test_a_cached_case_gives_its_title_and_the_cases_it_names_without_being_built(synthetic_root):
+    """What the similar-case rule asks of every similar pair, answered from the cache's index."""
+    plain, quick = fresh(synthetic_root), cached(synthetic_root)
+    for case_id, case in quick.cases.items():
+        assert case.title == plain.cases[case_id].title
+        assert case.named_cases() == plain.cases[case_id].named_cases()
+    assert all("_head" in case.__dict__ for case in quick.cases.values())  # none was built
+    assert sum(bool(case.named_cases()) for case in plain.cases.values()) > 5
+    for case_id, case in quick.cases.items():
+        assert case.related == plain.cases[case_id].related  # builds it
+        assert case.named_cases() == plain.cases[case_id].named_cases()
+
+
 def test_the_data_of_a_deferred_case_and_its_records_are_one_list(synthetic_root):
     case = next(c for c in cached(synthetic_root).cases.values() if c.record_carriers())
     records = case.loaded.data["adoptions"]

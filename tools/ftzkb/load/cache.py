@@ -40,7 +40,7 @@ DELTA_NAME = "load-cache.delta.bin"
 DELTA_SHARE = 20  # the delta holds at most 1/20 of the entries (and at least DELTA_MIN): else the base is rewritten
 DELTA_MIN = 16
 _EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
-FORMAT = 5
+FORMAT = 6
 MAGIC = b"ftzkb load cache\n"
 DEFERRED_KEY = "adoptions"  # the list kept apart and decoded on first use
 # The code whose results are cached: a change to any of these invalidates the cache.
@@ -89,14 +89,17 @@ class Deferred(_JsonSpan):
 
 class DeferredHead(_JsonSpan):
     """A file's data without its adoption records, still as the JSON text the cache holds, with
-    its id: a corpus knows its cases by id at once and builds each case when it is first read
-    (`Case.deferred`), so a command that reads a few cases decodes only those."""
+    its id, its title and the cases it names (related, its successor): a corpus knows its cases by
+    id at once and builds each case when it is first read (`Case.deferred`), so a command that
+    reads a few cases decodes only those, and the similar-case rule, which asks every similar pair
+    whether one names the other and quotes the other's title, decodes none."""
 
-    __slots__ = ("id",)
+    __slots__ = ("id", "named", "title")
 
-    def __init__(self, blob: memoryview, start: int, end: int, record_id: str) -> None:
+    def __init__(self, blob: memoryview, start: int, end: int, record_id: str, title: str | None = None,
+                 named: list[str] | None = None) -> None:
         super().__init__(blob, start, end)
-        self.id = record_id
+        self.id, self.title, self.named = record_id, title, named or []
 
     def value(self) -> dict:
         """The data, with `adoptions` (if the file has them) holding None."""
@@ -187,11 +190,11 @@ class LoadCache:
         self.used.add(key)
         data, error, problems, canonical, kept = items
         blob = self._blob_of(key)
-        if isinstance(data, list):  # the span of the data's text, and its id
-            start, end, record_id = data
-            if not (_span_fits(start, end, blob) and isinstance(record_id, str)):
+        if isinstance(data, list):  # the span of the data's text, its id, title and the cases it names
+            start, end, record_id, title, named = data
+            if not (_span_fits(start, end, blob) and isinstance(record_id, str) and isinstance(named, list)):
                 return None
-            data = DeferredHead(blob, start, end, record_id)
+            data = DeferredHead(blob, start, end, record_id, title if isinstance(title, str) else None, named)
         deferred = None
         if kept is not None:
             start, end, carriers, dates, learned, marked = kept
@@ -232,8 +235,8 @@ class LoadCache:
         for key in sorted(keys):  # sorted: the same entries make the same file
             entry, data_part, text = self._stored(key)
             if data_part is not None:
-                record_id, head_text = data_part
-                entry[0] = [size, size + len(head_text), record_id]
+                head_text, known_head = data_part
+                entry[0] = [size, size + len(head_text), *known_head]
                 texts.append(head_text)
                 size += len(head_text)
             if text is not None:
@@ -253,16 +256,17 @@ class LoadCache:
     def _blob_of(self, key: str) -> memoryview:
         return self.blob if key in self.base_keys else self.delta_blob
 
-    def _stored(self, key: str) -> tuple[list, tuple[str, bytes] | None, bytes | None]:
+    def _stored(self, key: str) -> tuple[list, tuple[bytes, list] | None, bytes | None]:
         """An entry as the file keeps it (the caller puts the spans in the first and last places),
-        the id and text of its data (None for a file without data), and its deferred list's text."""
+        the text of its data with what the index knows of it ([id, title, cases named]; None for a
+        file without data), and its deferred list's text."""
         data, error, problems, canonical, kept = self.entries[key]
         blob = self._blob_of(key)
         if isinstance(data, list):  # read from a file and not asked for: still in that file's blob
-            start, end, record_id = data
-            head: tuple[str, bytes] | None = (record_id, bytes(blob[start:end]))
+            start, end, *known_head = data
+            head: tuple[bytes, list] | None = (bytes(blob[start:end]), known_head)
         elif isinstance(data, DeferredHead):
-            head = (data.id, data.text())
+            head = (data.text(), [data.id, data.title, data.named])
         else:
             head = None
         if isinstance(kept, list):
@@ -275,7 +279,7 @@ class LoadCache:
             return [None, error, problems, canonical, None], head, None
         records = data.get(DEFERRED_KEY)
         if not isinstance(records, list):
-            return [None, error, problems, canonical, None], (str(data.get("id")), _json(data)), None
+            return [None, error, problems, canonical, None], (_json(data), _known_head(data)), None
         head_data = {key: (None if key == DEFERRED_KEY else value) for key, value in data.items()}
         carriers = [r.get("carrier") for r in records]  # the schema passed them: mappings with a carrier
         dates = sorted({date for r in records
@@ -283,7 +287,16 @@ class LoadCache:
         learned = [[i, case] for i, r in enumerate(records)
                    if isinstance(r.get("learned_from"), dict) and (case := r["learned_from"].get("case"))]
         known = [carriers, dates, learned, marked_audience(records)]
-        return [None, error, problems, canonical, known], (str(data.get("id")), _json(head_data)), _json(records)
+        return [None, error, problems, canonical, known], (_json(head_data), _known_head(data)), _json(records)
+
+
+def _known_head(data: dict) -> list:
+    """What the index keeps beside a file's data: its id, its title and the cases it names."""
+    title = data.get("title")
+    life = data.get("lifecycle")
+    successor = life.get("superseded_by") if isinstance(life, dict) else None
+    named = [*(data.get("related") or ()), *([successor] if isinstance(successor, str) else [])]
+    return [str(data.get("id")), title if isinstance(title, str) else None, [n for n in named if isinstance(n, str)]]
 
 
 def _json(value: Any) -> bytes:

@@ -54,11 +54,12 @@ def _name(path: Path) -> str:
 
 def data_file_name(path: Path) -> str:
     """`cases/x.yaml`: a data file named by its folder and name (how caches of the corpus key it)."""
-    return f"{path.parent.name}/{path.name}"
+    folder, name = os.path.split(path)  # not path.parent: that makes a new Path, for every file of every run
+    return f"{os.path.basename(folder)}/{name}"
 
 
 def kind_of(path: Path) -> str:
-    return "carrier" if path.parent.name == CARRIERS_DIRNAME else "case"
+    return "carrier" if os.path.basename(os.path.dirname(path)) == CARRIERS_DIRNAME else "case"
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,8 @@ class Case:
         validate after an edit reads a few hundred of 5,000 cases."""
         case = cls.__new__(cls)
         case.__dict__.update(id=head.id, path=path, loaded=loaded, _head=head)
+        if head.title is not None:
+            case.__dict__["title"] = head.title
         case.adoptions = loaded.deferred if loaded.deferred is not None else adoptions_of(head.value().get("adoptions"))
         return case
 
@@ -281,6 +283,16 @@ class Case:
         if isinstance(value, Deferred):
             return [(i, case_id, value.carriers[i]) for i, case_id in value.learned]
         return [(a.index, a.learned_from_case, a.carrier) for a in value if a.learned_from_case]
+
+    def named_cases(self) -> set[str]:
+        """The cases this one names: related, its successor, and those its records learned from
+        (from the load cache's index, without building the case)."""
+        head = self.__dict__.get("_head")
+        if head is not None:
+            named = head.named
+        else:
+            named = [*self.related, *([self.superseded_by] if self.superseded_by else [])]
+        return {*named, *(case_id for _, case_id, _ in self.learned_cases())}
 
     def records_marked(self) -> bool | None:
         """Whether anything in the adoption records is marked for an audience other than the public;

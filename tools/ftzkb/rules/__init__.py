@@ -208,11 +208,11 @@ def _run_one(current: Rule, corpus: Corpus, memo: Memo | None = None, places: Pl
     record: Case | Carrier | None = None
     keyed = memo.keyed(current.reads, lambda: _records(corpus, current.reads)) if memo is not None else \
         [(record, "") for record in _records(corpus, current.reads)]
+    if clean:  # split apart in two comprehensions: at national scale, nearly every record is vouched for
+        clean_now = [key for _, key in keyed if key in clean]
+        keyed = [(record, key) for record, key in keyed if not key or key not in clean]
     try:
         for record, key in keyed:
-            if key and key in clean:
-                clean_now.append(key)
-                continue
             if not prepared and current.prepare is not None:  # prepared only when some record needs judging
                 context, prepared = current.prepare(corpus), True
             here: list[Diagnostic] = []

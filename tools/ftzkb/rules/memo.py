@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
     from ftzkb.load.model import Carrier, Case, Corpus
     from ftzkb.rules import Rule
 
-MEMO_NAME = "rule-memo.json"
+MEMO_NAME = "rule-memo.bin"
+_EARLIER_NAME = "rule-memo.json"  # what earlier versions kept: removed when this one is written
+_DIGEST_SIZE = 16
 
 
 class Memo:
@@ -79,19 +82,23 @@ class Memo:
         self.kept.pop(rule.id, None)
 
     def save(self) -> None:
-        """Written whole (what this run judged), atomically; not at all in a read-only checkout."""
+        """Written whole (what this run judged), atomically; not at all in a read-only checkout.
+        Each rule's clean records are kept as the few records of the run it did not vouch for (at
+        national scale nearly every record is clean under nearly every rule), in marshal's format."""
         if self.path is None:
             return
         from ftzkb.fsio import atomic_replace
 
-        keys = sorted({key for _, clean in self.kept.values() for key in clean})
+        judged = {key for _, clean in self.kept.values() for key in clean}
+        keys = sorted(judged)
         number = {key: i for i, key in enumerate(keys)}
-        rules = {rule_id: [digest, [number[key] for key in clean]] for rule_id, (digest, clean) in self.kept.items()}
-        text = json.dumps({"fingerprint": self.fingerprint, "keys": keys, "rules": rules}, ensure_ascii=False,
-                          separators=(",", ":"))
+        rules = {rule_id: (digest, sorted(number[key] for key in judged.difference(clean)))
+                 for rule_id, (digest, clean) in self.kept.items()}
+        payload = marshal.dumps((self.fingerprint, keys, rules))
         try:
             self.path.parent.mkdir(exist_ok=True)
-            atomic_replace(self.path, text.encode("utf-8"))
+            atomic_replace(self.path, hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload)
+            (self.path.parent / _EARLIER_NAME).unlink(missing_ok=True)
         except OSError:
             pass
 
@@ -105,11 +112,15 @@ class Memo:
 
 def _read(path: Path, fingerprint: str) -> dict[str, tuple[str, set[str]]]:
     try:
-        stored = json.loads(path.read_bytes())
-        if stored.get("fingerprint") != fingerprint:
+        raw = path.read_bytes()
+        digest, payload = raw[:_DIGEST_SIZE], raw[_DIGEST_SIZE:]
+        if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != digest:
             return {}
-        keys = stored["keys"]
-        return {rule_id: (str(digest), {keys[i] for i in numbers})
-                for rule_id, (digest, numbers) in stored["rules"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        written_by, keys, rules = marshal.loads(payload)
+        if written_by != fingerprint:
+            return {}
+        judged = set(keys)
+        return {rule_id: (str(digest), judged.difference(keys[i] for i in others))
+                for rule_id, (digest, others) in rules.items()}
+    except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError):
         return {}

@@ -15,11 +15,7 @@ Partners = dict[str, list[tuple[float, str]]]  # case id -> [(score, other case 
 
 def acknowledged(first: Case, second: Case) -> bool:
     """Cases that already point at each other are known to be alike: related, successor, learned from."""
-    def points_at(case: Case, other_id: str) -> bool:
-        return (other_id in case.related or case.superseded_by == other_id
-                or any(learned == other_id for _, learned, _ in case.learned_cases()))
-
-    return points_at(first, second.id) or points_at(second, first.id)
+    return second.id in first.named_cases() or first.id in second.named_cases()
 
 
 def similar_partners(corpus: Corpus) -> Partners:
