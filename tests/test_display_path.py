@@ -31,3 +31,13 @@ def test_paths_are_shown_as_resolving_them_shows_them(tmp_path, monkeypatch):
         for corpus_root in (root, Path(".")):
             assert display_path(path, corpus_root) == plain(path, corpus_root), (path, corpus_root)
     assert display_path(root / "cases" / "link.yaml", root) == "cases/a.yaml"
+
+
+def test_data_file_names_and_kinds_are_those_of_the_parent_folder():
+    from ftzkb.load.loader import data_file_name, kind_of
+
+    for text in ("/r/cases/x.yaml", "cases/x.yaml", "x.yaml", "/x.yaml", "/r/carriers/c.yaml", "carriers/c.yaml",
+                 "../carriers/c.yaml", "/"):
+        path = Path(text)
+        assert data_file_name(path) == f"{path.parent.name}/{path.name}", text
+        assert kind_of(path) == ("carrier" if path.parent.name == "carriers" else "case"), text

@@ -265,6 +265,7 @@ STEPS: tuple[Step, ...] = (
 # ratio name -> (numerator step, denominator step)
 RATIOS: dict[str, tuple[str, str]] = {
     "validate (unchanged) / read-hash-floor": ("validate", "read-hash-floor"),
+    "validate-edited / read-hash-floor": ("validate-edited", "read-hash-floor"),
     "check-jsonschema / validate": ("check-jsonschema", "validate"),
     "check-jsonschema / validate-cold": ("check-jsonschema", "validate-cold"),
     "site / site-plain-mkdocs": ("site", "site-plain-mkdocs"),

@@ -10,9 +10,10 @@ needs one. Set FTZKB_NO_CACHE=1 to neither read nor write it.
 
 A case's adoption records are half of its bytes and most queries read those of a few
 carriers only, so they are kept apart: the file is an index (JSON: per file, the span of its
-data's text and its id, its problems, and a summary of its records: see `Deferred`) followed by
-each file's data (with `adoptions` left empty) and each case's records as JSON texts, each
-decoded on first use (`DeferredHead`, `Deferred`).
+data's text with its id, title and the cases it names, its problems, and a summary of its
+records: see `Deferred`) followed by each file's data (with `adoptions` left empty), each case's
+records and the carriers of those records as JSON texts, each decoded on first use
+(`DeferredHead`, `Deferred`).
 
 After an edit, only a few entries are new. Writing the whole file again (tens of megabytes at
 national scale) would cost more than the edit's validation, so while the new and the no longer
@@ -40,7 +41,7 @@ DELTA_NAME = "load-cache.delta.bin"
 DELTA_SHARE = 20  # the delta holds at most 1/20 of the entries (and at least DELTA_MIN): else the base is rewritten
 DELTA_MIN = 16
 _EARLIER_NAMES = ("load-cache.json",)  # what earlier versions kept: removed when this one is written
-FORMAT = 6
+FORMAT = 7
 MAGIC = b"ftzkb load cache\n"
 DEFERRED_KEY = "adoptions"  # the list kept apart and decoded on first use
 # The code whose results are cached: a change to any of these invalidates the cache.
@@ -73,14 +74,27 @@ class Deferred(_JsonSpan):
     queries over every case ask of them already known: the carrier of each record (to find a
     carrier's records), the distinct dates written in them (for the data version's date), the
     cases records learned from (for the rule on learned-from cycles) and whether anything in them
-    is marked for an audience other than the public (if not, the public view keeps them as they are)."""
+    is marked for an audience other than the public (if not, the public view keeps them as they are).
+    The carriers are half of the cache's index: they too stay JSON text until first asked for
+    (validate asks only for those of the cases it judges again; `learned` holds its own carriers)."""
 
-    __slots__ = ("carriers", "dates", "learned", "marked")
+    __slots__ = ("_carriers", "dates", "learned", "marked")
 
-    def __init__(self, blob: memoryview, start: int, end: int, carriers: list[str], dates: list[str],
+    def __init__(self, blob: memoryview, start: int, end: int, carriers: list[str] | _JsonSpan, dates: list[str],
                  learned: list[list], marked: bool) -> None:
         super().__init__(blob, start, end)
-        self.carriers, self.dates, self.learned, self.marked = carriers, dates, learned, marked
+        self._carriers, self.dates, self.learned, self.marked = carriers, dates, learned, marked
+
+    @property
+    def carriers(self) -> list[str]:
+        """The carrier of each record, in order (decoded on first use)."""
+        found = self._carriers
+        if isinstance(found, _JsonSpan):
+            found = self._carriers = found.value()
+        return found
+
+    def carriers_text(self) -> bytes:
+        return self._carriers.text() if isinstance(self._carriers, _JsonSpan) else _json(self._carriers)
 
     def value(self) -> list:
         """The records, decoded once."""
@@ -197,9 +211,10 @@ class LoadCache:
             data = DeferredHead(blob, start, end, record_id, title if isinstance(title, str) else None, named)
         deferred = None
         if kept is not None:
-            start, end, carriers, dates, learned, marked = kept
-            if not _span_fits(start, end, blob):
+            start, end, carriers_end, dates, learned, marked = kept  # the carriers' text follows the records'
+            if not (_span_fits(start, end, blob) and _span_fits(end, carriers_end, blob)):
                 return None
+            carriers = _JsonSpan(blob, end, carriers_end)
             deferred = Deferred(blob, start, end, carriers, dates, learned, marked is not False)
         return FileFacts(data, error, problems, canonical, deferred)
 
@@ -240,9 +255,10 @@ class LoadCache:
                 texts.append(head_text)
                 size += len(head_text)
             if text is not None:
-                entry[4] = [size, size + len(text), *entry[4]]
-                texts.append(text)
-                size += len(text)
+                records_text, carriers_text = text
+                entry[4] = [size, size + len(records_text), size + len(records_text) + len(carriers_text), *entry[4]]
+                texts += [records_text, carriers_text]
+                size += len(records_text) + len(carriers_text)
             kept[key] = entry
         index = json.dumps({"fingerprint": fingerprint(), **head, "entries": kept}, ensure_ascii=False,
                            separators=(",", ":")).encode("utf-8")
@@ -256,10 +272,10 @@ class LoadCache:
     def _blob_of(self, key: str) -> memoryview:
         return self.blob if key in self.base_keys else self.delta_blob
 
-    def _stored(self, key: str) -> tuple[list, tuple[bytes, list] | None, bytes | None]:
+    def _stored(self, key: str) -> tuple[list, tuple[bytes, list] | None, tuple[bytes, bytes] | None]:
         """An entry as the file keeps it (the caller puts the spans in the first and last places),
         the text of its data with what the index knows of it ([id, title, cases named]; None for a
-        file without data), and its deferred list's text."""
+        file without data), and the texts of its deferred list and of that list's carriers."""
         data, error, problems, canonical, kept = self.entries[key]
         blob = self._blob_of(key)
         if isinstance(data, list):  # read from a file and not asked for: still in that file's blob
@@ -270,11 +286,12 @@ class LoadCache:
         else:
             head = None
         if isinstance(kept, list):
-            start, end, *known = kept
-            return [None, error, problems, canonical, known], head, bytes(blob[start:end])
+            start, end, carriers_end, *known = kept
+            return [None, error, problems, canonical, known], head, (bytes(blob[start:end]),
+                                                                      bytes(blob[end:carriers_end]))
         if isinstance(kept, Deferred):
-            known = [kept.carriers, kept.dates, kept.learned, kept.marked]
-            return [None, error, problems, canonical, known], head, kept.text()
+            known = [kept.dates, kept.learned, kept.marked]
+            return [None, error, problems, canonical, known], head, (kept.text(), kept.carriers_text())
         if not isinstance(data, dict):
             return [None, error, problems, canonical, None], head, None
         records = data.get(DEFERRED_KEY)
@@ -284,10 +301,11 @@ class LoadCache:
         carriers = [r.get("carrier") for r in records]  # the schema passed them: mappings with a carrier
         dates = sorted({date for r in records
                         if isinstance(date := r.get("date"), str) and date not in ("", UNKNOWN_DATE)})
-        learned = [[i, case] for i, r in enumerate(records)
+        learned = [[i, case, r.get("carrier")] for i, r in enumerate(records)
                    if isinstance(r.get("learned_from"), dict) and (case := r["learned_from"].get("case"))]
-        known = [carriers, dates, learned, marked_audience(records)]
-        return [None, error, problems, canonical, known], (_json(head_data), _known_head(data)), _json(records)
+        known = [dates, learned, marked_audience(records)]
+        return [None, error, problems, canonical, known], (_json(head_data), _known_head(data)), \
+            (_json(records), _json(carriers))
 
 
 def _known_head(data: dict) -> list:

@@ -54,12 +54,17 @@ def _name(path: Path) -> str:
 
 def data_file_name(path: Path) -> str:
     """`cases/x.yaml`: a data file named by its folder and name (how caches of the corpus key it)."""
-    folder, name = os.path.split(path)  # not path.parent: that makes a new Path, for every file of every run
-    return f"{os.path.basename(folder)}/{name}"
+    return f"{_folder_name(path)}/{path.name}"
 
 
 def kind_of(path: Path) -> str:
-    return "carrier" if os.path.basename(os.path.dirname(path)) == CARRIERS_DIRNAME else "case"
+    return "carrier" if _folder_name(path) == CARRIERS_DIRNAME else "case"
+
+
+def _folder_name(path: Path) -> str:
+    """`path.parent.name`, without making the parent Path (asked for every file of every run)."""
+    parts = path.parts
+    return parts[-2] if len(parts) > 2 or (len(parts) == 2 and not path.anchor) else ""
 
 
 @dataclass(frozen=True)

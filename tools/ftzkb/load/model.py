@@ -236,7 +236,8 @@ class Case:
         case.__dict__.update(id=head.id, path=path, loaded=loaded, _head=head)
         if head.title is not None:
             case.__dict__["title"] = head.title
-        case.adoptions = loaded.deferred if loaded.deferred is not None else adoptions_of(head.value().get("adoptions"))
+        # No deferred list: the file has no records (the cache keeps every list of them apart).
+        case.adoptions = loaded.deferred if loaded.deferred is not None else adoptions_of(None)
         return case
 
     if not TYPE_CHECKING:  # for the type checker every field is there, as it is for every reader
@@ -281,7 +282,7 @@ class Case:
         from a case, without building them."""
         value = self.__dict__["_adoptions"]
         if isinstance(value, Deferred):
-            return [(i, case_id, value.carriers[i]) for i, case_id in value.learned]
+            return [(i, case_id, carrier) for i, case_id, carrier in value.learned]
         return [(a.index, a.learned_from_case, a.carrier) for a in value if a.learned_from_case]
 
     def named_cases(self) -> set[str]:
