@@ -106,3 +106,27 @@ def test_an_unexpected_error_is_one_line_with_exit_3_and_a_traceback_only_with_d
     assert "Traceback" not in plain.output
     debug = CliRunner().invoke(cli.main, ["--debug", "boom"])
     assert debug.exit_code == 3 and "Traceback" in debug.output
+
+
+def test_cache_files_that_are_fifos_or_damaged_are_ignored_and_validate_still_answers(root, monkeypatch):
+    """Every marshal cache of `.ftzkb-cache/` is read with `fsio.read_sealed`: a FIFO there is
+    never opened (reading it would wait forever), a damaged one is not decoded."""
+    from ftzkb.fsio import read_sealed, write_sealed
+    from ftzkb.load import stamps
+    from ftzkb.paths import cache_dir
+    from ftzkb.rules.validate import validate
+
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)  # the files just written are stamped too
+    expected = [d.as_text() for d in validate(root).diagnostics]
+    caches = sorted(p for p in cache_dir(root).glob("*.bin") if p.name != "load-cache.bin")
+    assert {p.name for p in caches} >= {"file-stamps.bin", "rule-memo.bin", "similar-memo.bin"}
+    for path in caches:
+        assert read_sealed(path) is not None, path.name
+        path.unlink()
+        os.mkfifo(path)
+    assert [d.as_text() for d in validate(root).diagnostics] == expected
+    sealed = cache_dir(root) / "other.bin"
+    assert write_sealed(sealed, {"a": [1, 2]}) and read_sealed(sealed) == {"a": [1, 2]}
+    sealed.write_bytes(sealed.read_bytes()[:-1] + b"\x00")
+    assert read_sealed(sealed) is None
+    assert read_sealed(cache_dir(root) / "missing.bin") is None

@@ -3,12 +3,10 @@ run placed it, without parsing the file again, and at the place parsing it gives
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-
 import pytest
 
 from conftest import minimal_case, write_corpus
+from ftzkb.fsio import read_sealed, write_sealed
 from ftzkb.load.yamlload import LoadedYaml
 from ftzkb.paths import cache_dir
 from ftzkb.rules import places as places_module
@@ -48,10 +46,8 @@ def test_a_changed_file_is_placed_from_its_new_text(orphaned, monkeypatch):
 
 def _rewritten(stored, fingerprint: bytes | None = None) -> None:
     """The places file with every place moved to 99:99 (and, if given, another fingerprint)."""
-    payload = stored.read_bytes()[places_module._DIGEST_SIZE:]
-    written_by, items = marshal.loads(payload)
-    payload = marshal.dumps((fingerprint or written_by, [(key, (99, 99)) for key, _ in items]))
-    stored.write_bytes(hashlib.blake2b(payload, digest_size=places_module._DIGEST_SIZE).digest() + payload)
+    written_by, items = read_sealed(stored)
+    assert write_sealed(stored, (fingerprint or written_by, [(key, (99, 99)) for key, _ in items]))
 
 
 def test_places_are_used_only_from_an_intact_file_written_by_the_same_code(orphaned):

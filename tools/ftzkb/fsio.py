@@ -11,11 +11,14 @@ a FIFO or a directory, and a missing directory is a clear error. Caches and data
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 TEMP_SUFFIX = ".tmp"  # `.NAME.*.tmp` beside the file: git-ignored, swept by `sweep_temporary_files`
 
@@ -140,6 +143,37 @@ def _temporary_copy(path: Path, data: bytes, mode: int) -> str:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return tmp_name
+
+
+SEAL_SIZE = 16  # a blake2b digest of the payload, before it
+
+
+def write_sealed(path: Path, value: Any) -> bool:
+    """A cache file: `value` in marshal's format behind a digest of it, replaced atomically, its
+    folder made if missing. False if it could not be written (a read-only checkout)."""
+    payload = marshal.dumps(value)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        atomic_replace(path, hashlib.blake2b(payload, digest_size=SEAL_SIZE).digest() + payload)
+    except OSError:
+        return False
+    return True
+
+
+def read_sealed(path: Path, limit: int = 1 << 30) -> Any:
+    """What `write_sealed` wrote; None if the file is missing, not a regular file, over `limit`,
+    damaged or not written so. The caller checks that the value has the shape it wrote."""
+    try:
+        raw = read_regular(path, limit)
+    except FileRefused:
+        return None
+    digest, payload = raw[:SEAL_SIZE], raw[SEAL_SIZE:]
+    if hashlib.blake2b(payload, digest_size=SEAL_SIZE).digest() != digest:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def create_exclusive(path: Path, data: bytes) -> None:

@@ -13,7 +13,6 @@ import difflib
 import functools
 import hashlib
 import json
-import marshal
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -239,29 +238,19 @@ def _code_path(key: str) -> Path | None:
 
 
 def _cached_code(key: str) -> CodeType | None:
-    from ftzkb.fsio import FileRefused, read_regular
+    from ftzkb.fsio import read_sealed
 
     path = _code_path(key)
-    if path is None:
-        return None
-    try:
-        code = marshal.loads(read_regular(path, 64 << 20))
-    except (FileRefused, ValueError, EOFError, TypeError):
-        return None
+    code = read_sealed(path, 64 << 20) if path is not None else None
     return code if isinstance(code, CodeType) else None
 
 
 def _keep_code(key: str, code: CodeType) -> None:
-    from ftzkb.fsio import atomic_replace
+    from ftzkb.fsio import write_sealed
 
     path = _code_path(key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(exist_ok=True)
-        atomic_replace(path, marshal.dumps(code))
-    except OSError:
-        pass  # a read-only install checks as fast, only compiles each time
+    if path is not None:
+        write_sealed(path, code)  # not in a read-only install: it checks as fast, only compiles each time
 
 
 def is_valid(kind: str, data: Any) -> bool:

@@ -15,8 +15,6 @@ Only regular files are stamped (a symlink is always read, through its checks). K
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 import os
 import stat
 import time
@@ -28,7 +26,6 @@ from ftzkb.paths import cache_dir
 STAMPS_NAME = "file-stamps.bin"
 FORMAT = 1
 SETTLED_NS = 2_000_000_000  # unchanged for 2 s before it was looked at: well past any clock tick
-_DIGEST_SIZE = 16
 
 Stamp = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
 
@@ -77,27 +74,18 @@ class FileStamps:
     def save(self) -> None:
         """The stamps of this run's files, written only if they differ from those read (atomically;
         not at all in a read-only checkout)."""
-        if self.path is None or self.now == self.stored:
-            return
-        from ftzkb.fsio import atomic_replace
+        if self.path is not None and self.now != self.stored:
+            from ftzkb.fsio import write_sealed
 
-        payload = marshal.dumps((FORMAT, self.now))
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            atomic_replace(self.path, hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload)
-        except OSError:
-            pass
+            write_sealed(self.path, (FORMAT, self.now))
 
 
 def _read(path: Path) -> dict[str, tuple[Stamp, str]]:
-    """The stored stamps; none if the file is missing, damaged or of another format. Past the digest
+    """The stored stamps; none if the file is missing, damaged or of another format. Past the seal
     and the format, the entries are as this module wrote them (checking each costs more than reading)."""
-    try:
-        raw = path.read_bytes()
-        digest, payload = raw[:_DIGEST_SIZE], raw[_DIGEST_SIZE:]
-        if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != digest:
-            return {}
-        version, stored = marshal.loads(payload)
-    except (OSError, ValueError, EOFError, TypeError):
+    from ftzkb.fsio import read_sealed
+
+    stored = read_sealed(path)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == FORMAT and isinstance(stored[1], dict)):
         return {}
-    return stored if version == FORMAT and isinstance(stored, dict) else {}
+    return stored[1]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
 MEMO_NAME = "rule-memo.bin"
 _EARLIER_NAME = "rule-memo.json"  # what earlier versions kept: removed when this one is written
-_DIGEST_SIZE = 16
 
 
 class Memo:
@@ -87,20 +85,15 @@ class Memo:
         national scale nearly every record is clean under nearly every rule), in marshal's format."""
         if self.path is None:
             return
-        from ftzkb.fsio import atomic_replace
+        from ftzkb.fsio import write_sealed
 
         judged = {key for _, clean in self.kept.values() for key in clean}
         keys = sorted(judged)
         number = {key: i for i, key in enumerate(keys)}
         rules = {rule_id: (digest, sorted(number[key] for key in judged.difference(clean)))
                  for rule_id, (digest, clean) in self.kept.items()}
-        payload = marshal.dumps((self.fingerprint, keys, rules))
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            atomic_replace(self.path, hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload)
+        if write_sealed(self.path, (self.fingerprint, keys, rules)):
             (self.path.parent / _EARLIER_NAME).unlink(missing_ok=True)
-        except OSError:
-            pass
 
     def _digest(self, rule: Rule, corpus: Corpus) -> str:
         if rule.id not in self._digests:
@@ -111,16 +104,14 @@ class Memo:
 
 
 def _read(path: Path, fingerprint: str) -> dict[str, tuple[str, set[str]]]:
+    from ftzkb.fsio import read_sealed
+
     try:
-        raw = path.read_bytes()
-        digest, payload = raw[:_DIGEST_SIZE], raw[_DIGEST_SIZE:]
-        if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != digest:
-            return {}
-        written_by, keys, rules = marshal.loads(payload)
+        written_by, keys, rules = read_sealed(path)
         if written_by != fingerprint:
             return {}
         judged = set(keys)
         return {rule_id: (str(digest), judged.difference(keys[i] for i in others))
                 for rule_id, (digest, others) in rules.items()}
-    except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError):
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return {}

@@ -10,8 +10,6 @@ places this run used only; not at all with FTZKB_NO_CACHE=1.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +20,6 @@ if TYPE_CHECKING:
     from ftzkb.load.yamlload import LoadedYaml, Path_
 
 PLACES_NAME = "places.bin"
-_DIGEST_SIZE = 16
 
 Place = tuple[int, int]
 
@@ -54,16 +51,10 @@ class Places:
 
     def save(self) -> None:
         """The places this run used, written only if they differ from those read."""
-        if self.path is None or self.used == self.stored:
-            return
-        from ftzkb.fsio import atomic_replace
+        if self.path is not None and self.used != self.stored:
+            from ftzkb.fsio import write_sealed
 
-        payload = marshal.dumps((self.fingerprint, list(self.used.items())))
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            atomic_replace(self.path, hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload)
-        except OSError:
-            pass
+            write_sealed(self.path, (self.fingerprint, list(self.used.items())))
 
 
 def _placed(loaded: LoadedYaml, path: Path_, at_key: bool) -> Place:
@@ -72,14 +63,13 @@ def _placed(loaded: LoadedYaml, path: Path_, at_key: bool) -> Place:
 
 def _read(path: Path, fingerprint: bytes) -> dict[tuple, Place]:
     """The stored places; none if missing, damaged or written by other judging code."""
+    from ftzkb.fsio import read_sealed
+
+    stored = read_sealed(path)
     try:
-        raw = path.read_bytes()
-        digest, payload = raw[:_DIGEST_SIZE], raw[_DIGEST_SIZE:]
-        if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != digest:
-            return {}
-        written_by, items = marshal.loads(payload)
+        written_by, items = stored
         if written_by != fingerprint:
             return {}
         return {key: (int(line), int(col)) for key, (line, col) in items if isinstance(key, tuple)}
-    except (OSError, ValueError, EOFError, TypeError):
+    except (ValueError, TypeError):
         return {}

@@ -22,7 +22,6 @@ is reported). After an edit:
 from __future__ import annotations
 
 import hashlib
-import marshal
 import sys
 from array import array
 from collections import Counter
@@ -291,10 +290,10 @@ def _memo_path(root: Path | None) -> Path | None:
 
 
 def _read(path: Path) -> State | None:
-    from ftzkb.fsio import FileRefused, read_regular
+    from ftzkb.fsio import read_sealed
 
     try:
-        stored: Any = marshal.loads(read_regular(path, 1 << 30))
+        stored: Any = read_sealed(path)
         if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint():
             return None
         vocab, docs, df, floor, near = (stored[k] for k in ("vocab", "docs", "df", "floor", "near"))
@@ -303,17 +302,13 @@ def _read(path: Path) -> State | None:
                 and isinstance(near, list)):
             return None
         return State(vocab, docs, df, floor, near)
-    except (FileRefused, ValueError, EOFError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError):
         return None
 
 
 def _write(path: Path, state: State) -> None:
-    from ftzkb.fsio import atomic_replace
+    """Kept for the next run (in a read-only checkout, every run is a full one)."""
+    from ftzkb.fsio import write_sealed
 
-    stored = {"fingerprint": fingerprint(), "vocab": state.vocab, "docs": state.docs, "df": state.df,
-              "floor": state.floor, "near": state.near}
-    try:
-        path.parent.mkdir(exist_ok=True)
-        atomic_replace(path, marshal.dumps(stored))
-    except OSError:
-        pass  # a read-only checkout: every run a full one
+    write_sealed(path, {"fingerprint": fingerprint(), "vocab": state.vocab, "docs": state.docs, "df": state.df,
+                        "floor": state.floor, "near": state.near})
