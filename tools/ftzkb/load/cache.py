@@ -155,6 +155,7 @@ def enabled() -> bool:
 
 
 def file_key(raw: bytes, kind: str) -> str:
+    # The file stamps keep these keys too (`load/stamps`): a change here needs a new stamps FORMAT.
     return hashlib.blake2b(raw, digest_size=16, person=kind.encode()[:16]).hexdigest()
 
 
