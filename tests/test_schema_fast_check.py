@@ -4,6 +4,7 @@ the loader trusts a "yes" without asking jsonschema."""
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 import fastjsonschema
@@ -208,3 +209,17 @@ def test_refs_are_followed_as_the_referencing_library_follows_them():
     resolver = schema.registry().resolver()
     for ref in refs:
         assert schema._lookup(ref) == resolver.lookup(ref).contents, ref
+
+
+def test_checks_of_earlier_schemas_do_not_pile_up(monkeypatch, tmp_path):
+    monkeypatch.setattr(schema, "SCHEMA_DIR", tmp_path / "schema")
+    folder = tmp_path / ".ftzkb-cache"
+    folder.mkdir()
+    for number in range(10):  # what ten earlier versions of the schemas left
+        stale = folder / f"schema-check-old{number}.bin"
+        stale.write_bytes(b"")
+        os.utime(stale, ns=(number * 10**9, number * 10**9))
+    schema.compile_yes_no(schema._inlined(schema.raw_schema("carrier")))
+    kept = {p.name for p in folder.glob("schema-check-*.bin")}
+    assert len(kept) == schema.KEPT_CHECKS
+    assert {f"schema-check-old{number}.bin" for number in range(3, 10)} < kept  # the newest stay

@@ -249,8 +249,22 @@ def _keep_code(key: str, code: CodeType) -> None:
     from ftzkb.fsio import write_sealed
 
     path = _code_path(key)
-    if path is not None:
-        write_sealed(path, code)  # not in a read-only install: it checks as fast, only compiles each time
+    # not in a read-only install: it checks as fast, only compiles each time
+    if path is not None and write_sealed(path, code):
+        _prune_checks(path.parent)
+
+
+KEPT_CHECKS = 8  # both kinds' checks of a few schema versions (a checkout switched between branches)
+
+
+def _prune_checks(folder: Path) -> None:
+    """Only the newest KEPT_CHECKS compiled checks stay: each edit of a schema leaves one behind."""
+    try:
+        found = sorted(folder.glob("schema-check-*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in found[KEPT_CHECKS:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # removed meanwhile by another run, or a read-only folder: kept a while longer
 
 
 def is_valid(kind: str, data: Any) -> bool:
