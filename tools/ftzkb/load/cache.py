@@ -154,6 +154,11 @@ def enabled() -> bool:
     return os.environ.get("FTZKB_NO_CACHE", "") in ("", "0")
 
 
+def cache_file(root: Path, name: str) -> Path | None:
+    """Where a corpus keeps one of its caches (`.ftzkb-cache/NAME`); None with FTZKB_NO_CACHE=1."""
+    return cache_dir(Path(root)) / name if enabled() else None
+
+
 def file_key(raw: bytes, kind: str) -> str:
     # The file stamps keep these keys too (`load/stamps`): a change here needs a new stamps FORMAT.
     return hashlib.blake2b(raw, digest_size=16, person=kind.encode()[:16]).hexdigest()
@@ -181,9 +186,9 @@ class LoadCache:
 
     @classmethod
     def open(cls, root: Path) -> LoadCache:
-        if not enabled():
+        path = cache_file(root, CACHE_NAME)
+        if path is None:
             return cls(None, {})
-        path = cache_dir(root) / CACHE_NAME
         expected = fingerprint()
         try:
             stored, blob = _read_part(path, expected)

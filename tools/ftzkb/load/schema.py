@@ -22,7 +22,7 @@ from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
-from ftzkb.paths import SCHEMA_DIR, cache_dir
+from ftzkb.paths import SCHEMA_DIR
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -232,9 +232,9 @@ def _key(schema: bytes, kind: str) -> str:
 
 
 def _code_path(key: str) -> Path | None:
-    from ftzkb.load.cache import enabled
+    from ftzkb.load.cache import cache_file
 
-    return cache_dir(SCHEMA_DIR.parent) / f"schema-check-{key}.bin" if enabled() else None
+    return cache_file(SCHEMA_DIR.parent, f"schema-check-{key}.bin")
 
 
 def _cached_code(key: str) -> CodeType | None:

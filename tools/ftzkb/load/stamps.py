@@ -20,8 +20,7 @@ import stat
 import time
 from pathlib import Path
 
-from ftzkb.load.cache import enabled as cache_enabled
-from ftzkb.paths import cache_dir
+from ftzkb.load.cache import cache_file
 
 STAMPS_NAME = "file-stamps.bin"
 FORMAT = 1
@@ -45,10 +44,8 @@ class FileStamps:
     @classmethod
     def open(cls, root: Path) -> FileStamps:
         """This corpus's stamps (none yet, or caches off: every file is read)."""
-        if not cache_enabled():
-            return cls(None, {})
-        path = cache_dir(Path(root)) / STAMPS_NAME
-        return cls(path, _read(path))
+        path = cache_file(root, STAMPS_NAME)
+        return cls(path, _read(path) if path is not None else {})
 
     def key_for(self, name: str, info: os.stat_result) -> str:
         """The content key of the file as stamped, if `info` (its lstat) says it is unchanged; else ""."""

@@ -17,9 +17,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ftzkb.load.cache import enabled as cache_enabled
+from ftzkb.load.cache import cache_file
 from ftzkb.load.loader import data_file_name
-from ftzkb.paths import cache_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -42,11 +41,11 @@ class Memo:
     @classmethod
     def open(cls, root: Path) -> Memo | None:
         """The memo of this corpus (empty if there is none yet); None when caches are off."""
-        if not cache_enabled():
+        path = cache_file(root, MEMO_NAME)
+        if path is None:
             return None
         from ftzkb.rules.verdict import code_fingerprint
 
-        path = cache_dir(Path(root)) / MEMO_NAME
         fingerprint = code_fingerprint().hex()
         return cls(path, fingerprint, _read(path, fingerprint))
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ftzkb.load.cache import enabled as cache_enabled
-from ftzkb.paths import cache_dir
+from ftzkb.load.cache import cache_file
 
 if TYPE_CHECKING:
     from ftzkb.load.yamlload import LoadedYaml, Path_
@@ -34,9 +33,9 @@ class Places:
         """This corpus's places (none yet, or caches off: every finding is placed from its file)."""
         from ftzkb.rules.verdict import code_fingerprint
 
-        if not cache_enabled():
+        path = cache_file(root, PLACES_NAME)
+        if path is None:
             return cls(None, b"", {})
-        path = cache_dir(Path(root)) / PLACES_NAME
         fingerprint = code_fingerprint()
         return cls(path, fingerprint, _read(path, fingerprint))
 

@@ -283,10 +283,9 @@ def fingerprint() -> str:
 
 
 def _memo_path(root: Path | None) -> Path | None:
-    from ftzkb.load.cache import enabled
-    from ftzkb.paths import cache_dir
+    from ftzkb.load.cache import cache_file
 
-    return cache_dir(root) / MEMO_NAME if root is not None and enabled() else None
+    return cache_file(root, MEMO_NAME) if root is not None else None
 
 
 def _read(path: Path) -> State | None:

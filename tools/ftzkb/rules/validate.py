@@ -80,8 +80,9 @@ def validate(root: Path, paths: Iterable[Path] = (), changed_since: str | None =
     memo = None if explicit or overrides else Memo.open(root)  # the memo knows the corpus's own files only
     places = Places.open(root) if memo is not None else None
     diagnostics = result.diagnostics + list(run_rules(result.corpus, memo=memo, places=places))
-    if memo is not None and places is not None:
+    if memo is not None:
         memo.save()
+    if places is not None:
         places.save()
     selected = None
     if explicit:
