@@ -130,20 +130,23 @@ def test_hostile_case_is_inert_in_the_built_page(site):
             assert "evil.example" not in value or tag == "a", (tag, attributes)
 
 
-def test_deferred_blocks_change_nothing_but_their_markers(tmp_path):
-    """The hook lets big blocks bypass Markdown and search indexing: plain MkDocs on the very same
-    Markdown must give the same pages (but for the marker comments) and the same search index."""
+def test_blocks_taken_out_change_nothing_but_their_markers(tmp_path):
+    """The hook lets HTML blocks bypass Markdown (and deferred ones search indexing too): plain
+    MkDocs on the very same Markdown must give the same pages (but for the marker comments) and the
+    same search index. The briefing nests one deferred block in another."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a", "adoptions:\n  - carrier: zone-b\n"
-                                                                       "    status: adopted\n    date: \"2021\"\n")})
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case(
+        "a", "problem: 企业办事材料多、<跑腿>多。\nmeasures: |\n  1. **一站式**受理。\n  2. 并联审批。\n"
+             "outcomes: 办理时间压缩 60%。\n"
+             "adoptions:\n  - carrier: zone-b\n    status: adopted\n    date: \"2021\"\n")})
     build_site(corpus, "public", tmp_path / "hooked")
     config = export_plain_mkdocs(corpus, tmp_path / "plain")
     build(load_config(config_file=str(config)))
     plain, hooked = tmp_path / "plain" / "site", tmp_path / "hooked"
-    for page in ("cases/a.html", "carriers/zone-b.html", "index.html"):
-        without_markers = re.sub(r"<!--/?ftzkb:defer-->\n", "", (plain / page).read_text("utf-8"))
+    for page in ("cases/a.html", "carriers/zone-b.html", "briefings/zone-b.html", "index.html"):
+        without_markers = re.sub(r"<!--/?ftzkb:(defer|html)-->\n", "", (plain / page).read_text("utf-8"))
         assert without_markers == (hooked / page).read_text("utf-8"), page
     import json
 

@@ -204,11 +204,40 @@ def test_schema_reference_lists_every_case_field(files):
 
 def test_big_blocks_are_deferred_and_put_back_unchanged(files):
     page = text_of(files, "cases/multimodal.md")
-    skeleton, blocks = defer.take_out(page)
+    taken = defer.take_out(page)
+    skeleton, blocks = taken.skeleton, taken.deferred
     assert blocks and "ftz-adoptions" not in skeleton and "<!--ftzkb:slot:0-->" in skeleton
     assert any("ftz-adoptions" in block for block in blocks)
-    restored = defer.put_back(skeleton, blocks)
-    assert restored == page.replace(defer.DEFER_START + "\n", "").replace("\n" + defer.DEFER_END, "")
+    assert "<!--ftzkb:html-slot:0-->" in skeleton and "ftz-case-head" not in skeleton
+
+
+def test_every_page_gives_its_blocks_back_whole(files):
+    """No marker is left for Markdown on any page (a block nested in another once left the rest
+    of every briefing to Markdown), and putting the blocks back gives the page without markers."""
+    marker_line = re.compile(r"^<!--/?ftzkb:(?:defer|html)-->\n", re.MULTILINE)
+    for path in [p for p in files if p.endswith(".md")]:
+        page = text_of(files, path)
+        taken = defer.take_out(page)
+        assert "ftzkb:defer" not in taken.skeleton and "ftzkb:html-->" not in taken.skeleton, path
+        restored = defer.put_back(defer.put_back(taken.skeleton, taken.html, defer.HTML_SLOT), taken.deferred)
+        assert restored == marker_line.sub("", page).replace("\n<!--/ftzkb:", "<!--/ftzkb:"), path
+
+
+def test_nested_blocks_are_taken_out_from_the_outermost():
+    page = ("a\n<!--ftzkb:defer-->\nouter\n<!--ftzkb:defer-->\ninner\n<!--/ftzkb:defer-->\nrest\n"
+            "<!--/ftzkb:defer-->\nb\n<!--ftzkb:html-->\n<div>text\n<!--ftzkb:defer-->\n<table></table>\n"
+            "<!--/ftzkb:defer-->\n</div>\n<!--/ftzkb:html-->\nc")
+    taken = defer.take_out(page)
+    assert taken.skeleton == "a\n<!--ftzkb:slot:0-->\nb\n<!--ftzkb:html-slot:0-->\nc"
+    assert taken.deferred == ["outer\ninner\nrest", "<table></table>"]
+    assert taken.html == ["<div>text\n<!--ftzkb:slot:1-->\n</div>"]
+
+
+@pytest.mark.parametrize("page", ["a\n<!--ftzkb:defer-->\nb", "a\n<!--/ftzkb:html-->\nb",
+                                  "<!--ftzkb:html-->\n<!--ftzkb:html-->\nx\n<!--/ftzkb:html-->"])
+def test_unbalanced_markers_are_a_template_error(page):
+    with pytest.raises(defer.UnbalancedMarkers):
+        defer.take_out(page)
 
 
 def test_a_demo_site_says_so_in_every_download_and_api_document(corpus):

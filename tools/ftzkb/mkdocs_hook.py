@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 
 from ftzkb.paths import default_corpus_root
 from ftzkb.site.context import SYNTHETIC_NOTICE
-from ftzkb.site.defer import put_back, take_out
+from ftzkb.site.defer import HTML_SLOT, put_back, take_out
 from ftzkb.site.generate import AudienceError, SiteDataError, audience_from_env, generate, is_synthetic
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 _deferred: dict[str, Path] = {}  # page source path -> the file holding its deferred HTML blocks
+_html: dict[str, list[str]] = {}  # page source path -> its HTML blocks, while Markdown converts it
 _spill: list[str] = []  # temporary directories holding generated files until they are copied
 
 
@@ -66,13 +67,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, **kwargs: Any) -> str:
-    markdown, blocks = take_out(markdown)
-    if blocks:  # kept on disk until the page is written: MkDocs reads every page before it writes one
+    taken = take_out(markdown)
+    if taken.html:  # put back as soon as Markdown is done with the page (on_page_content)
+        _html[page.file.src_uri] = taken.html
+    if taken.deferred:  # kept on disk until the page is written: MkDocs reads every page before it writes one
         where = Path(_spill[-1]) / ".deferred" / f"{len(_deferred)}.json"
         where.parent.mkdir(exist_ok=True)
-        where.write_text(json.dumps(blocks, ensure_ascii=False), "utf-8")
+        where.write_text(json.dumps(taken.deferred, ensure_ascii=False), "utf-8")
         _deferred[page.file.src_uri] = where
-    return markdown
+    return taken.skeleton
+
+
+def on_page_content(html: str, page: Page, **kwargs: Any) -> str:
+    """The HTML blocks back in before the search plugin reads the page: they are searched."""
+    blocks = _html.pop(page.file.src_uri, None)
+    return put_back(html, blocks, HTML_SLOT) if blocks else html
 
 
 def on_post_page(output: str, page: Page, **kwargs: Any) -> str:
@@ -99,5 +108,6 @@ def close_spill() -> None:
 
 def _remove_spill() -> None:
     _deferred.clear()
+    _html.clear()
     while _spill:
         shutil.rmtree(_spill.pop(), ignore_errors=True)
