@@ -19,6 +19,10 @@ from ftzkb.site.mkdocs_build import build_site, export_plain_mkdocs
 pytestmark = pytest.mark.slow
 
 
+def _tree(site: Path) -> dict[Path, bytes]:
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     return built_site(tmp_path_factory, "public")
@@ -42,8 +46,7 @@ def test_public_counts_do_not_reveal_internal_cases(site):
 def test_two_builds_of_the_same_data_are_byte_identical(site, tmp_path):
     corpus = write_site_corpus(tmp_path / "corpus")
     build_site(corpus, "public", tmp_path / "again")
-    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
+    first, second = _tree(site), _tree(tmp_path / "again")
     assert first.keys() == second.keys()
     assert [str(p) for p in first if first[p] != second[p]] == []
 
@@ -128,6 +131,53 @@ def test_hostile_case_is_inert_in_the_built_page(site):
             value = (attributes.get(name) or "").strip().lower()
             assert not value.startswith(("javascript:", "data:", "vbscript:")), (tag, attributes)
             assert "evil.example" not in value or tag == "a", (tag, attributes)
+
+
+def test_a_build_shared_with_a_forked_copy_is_byte_identical_to_one_process(tmp_path, monkeypatch):
+    """`ftzkb site build` shares a big build with a forked copy of itself (every second page off
+    the navigation); forced on for this small corpus, every file, the search index included, must
+    be what one process makes."""
+    import json
+
+    from ftzkb.site.mkdocs_build import SHARE_ENV
+
+    corpus = write_site_corpus(tmp_path / "corpus")
+    monkeypatch.setenv(SHARE_ENV, "off")
+    build_site(corpus, "public", tmp_path / "alone")
+    monkeypatch.setenv(SHARE_ENV, "1")
+    build_site(corpus, "public", tmp_path / "shared")
+    alone, shared = _tree(tmp_path / "alone"), _tree(tmp_path / "shared")
+    assert alone.keys() == shared.keys()
+    assert [str(p) for p in alone if alone[p] != shared[p]] == []
+    index = json.loads(shared[Path("search/search_index.json")])
+    assert len({entry["location"].split("#")[0] for entry in index["docs"]}) > 100
+
+
+@pytest.mark.parametrize("how", ["raises", "killed"])
+def test_a_shared_build_whose_copy_fails_fails_with_a_message(tmp_path, monkeypatch, how):
+    import os
+    import signal
+
+    import mkdocs.commands.build
+
+    from ftzkb.site.mkdocs_build import SHARE_ENV, BuildFailed
+
+    parent, real = os.getpid(), mkdocs.commands.build._build_page
+
+    def failing_in_the_copy(*args, **kwargs):
+        if os.getpid() != parent:
+            if how == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise RuntimeError("磁盘已满")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mkdocs.commands.build, "_build_page", failing_in_the_copy)
+    monkeypatch.setenv(SHARE_ENV, "1")
+    corpus = write_corpus(tmp_path / "corpus", {"a": minimal_case("a"), "b": minimal_case("b")})
+    with pytest.raises(BuildFailed) as failed:
+        build_site(corpus, "public", tmp_path / "out")
+    assert "分担页面的构建进程失败" in str(failed.value)
+    assert ("磁盘已满" if how == "raises" else "exit status") in str(failed.value)
 
 
 def test_blocks_taken_out_change_nothing_but_their_markers(tmp_path):

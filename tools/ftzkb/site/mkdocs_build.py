@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 CONFIG = REPO_ROOT / "mkdocs.yml"
 DEFAULT_OUT = REPO_ROOT / "site"
+# `ftzkb site build` shares a build of this many pages outside the navigation or more with a
+# forked copy of itself (`ftzkb.mkdocs_hook._Share`); the environment variable overrides it
+# (`off` for one process).
+SHARE_ENV = "FTZKB_SHARE_PAGES_FROM"
+SHARE_FROM_PAGES = 400
 
 
 class BuildFailed(Exception):
@@ -45,11 +50,16 @@ class BuildReport:
 
 
 @contextlib.contextmanager
-def _environment(root: Path, audience: str) -> Iterator[None]:
-    """The hook reads the corpus root and audience from the environment."""
+def _environment(root: Path, audience: str, shared: bool = False) -> Iterator[None]:
+    """The hook reads the corpus root and audience (and whether to share the build) from the
+    environment."""
     saved = {key: os.environ.get(key)
-             for key in ("FTZKB_ROOT", AUDIENCE_ENV, "NO_MKDOCS_2_WARNING", "SOURCE_DATE_EPOCH")}
+             for key in ("FTZKB_ROOT", AUDIENCE_ENV, "NO_MKDOCS_2_WARNING", "SOURCE_DATE_EPOCH", SHARE_ENV)}
     os.environ.update({"FTZKB_ROOT": str(root), AUDIENCE_ENV: audience, "NO_MKDOCS_2_WARNING": "1"})
+    if shared:
+        os.environ.setdefault(SHARE_ENV, str(SHARE_FROM_PAGES))
+    else:
+        os.environ.pop(SHARE_ENV, None)
     try:
         yield
     finally:
@@ -92,7 +102,7 @@ def build_site(root: Path, audience: str, out: Path | None = None, strict: bool 
 
     out = Path(out or DEFAULT_OUT).resolve()
     start = time.perf_counter()
-    with _environment(Path(root).resolve(), audience), _quiet_logs() as messages:
+    with _environment(Path(root).resolve(), audience, shared=True), _quiet_logs() as messages:
         try:
             config = load_config(config_file=str(CONFIG), site_dir=str(out), strict=strict)
             build(config)
