@@ -138,14 +138,26 @@ def test_a_build_shared_with_a_forked_copy_is_byte_identical_to_one_process(tmp_
     the navigation); forced on for this small corpus, every file, the search index included, must
     be what one process makes."""
     import json
+    import os
+    import sys
 
     from ftzkb.site.mkdocs_build import SHARE_ENV
 
+    forked_by: list[str] = []  # the functions that forked: the hook's on_nav when it shares
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        forked_by.append(sys._getframe(1).f_code.co_name)
+        return fork()
+
+    monkeypatch.setattr(os, "fork", recorded_fork)
     corpus = write_site_corpus(tmp_path / "corpus")
     monkeypatch.setenv(SHARE_ENV, "off")
     build_site(corpus, "public", tmp_path / "alone")
+    assert "on_nav" not in forked_by
     monkeypatch.setenv(SHARE_ENV, "1")
     build_site(corpus, "public", tmp_path / "shared")
+    assert forked_by.count("on_nav") == 1
     alone, shared = _tree(tmp_path / "alone"), _tree(tmp_path / "shared")
     assert alone.keys() == shared.keys()
     assert [str(p) for p in alone if alone[p] != shared[p]] == []
@@ -177,7 +189,7 @@ def test_a_shared_build_whose_copy_fails_fails_with_a_message(tmp_path, monkeypa
     with pytest.raises(BuildFailed) as failed:
         build_site(corpus, "public", tmp_path / "out")
     assert "分担页面的构建进程失败" in str(failed.value)
-    assert ("磁盘已满" if how == "raises" else "exit status") in str(failed.value)
+    assert ("磁盘已满" if how == "raises" else "exit status -9 (signal 9)") in str(failed.value)
 
 
 def test_blocks_taken_out_change_nothing_but_their_markers(tmp_path):

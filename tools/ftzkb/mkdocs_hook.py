@@ -35,7 +35,7 @@ from ftzkb.paths import default_corpus_root
 from ftzkb.site.context import SYNTHETIC_NOTICE
 from ftzkb.site.defer import HTML_SLOT, put_back, take_out
 from ftzkb.site.generate import AudienceError, SiteDataError, audience_from_env, generate, is_synthetic
-from ftzkb.site.mkdocs_build import SHARE_ENV
+from ftzkb.site.mkdocs_build import SHARE_ENV, MessageCollector
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -112,7 +112,7 @@ def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
     else:
         _end_with_parent()
         _share = _Share(even, result, nav, files)
-        logging.getLogger("mkdocs").addHandler(_HandBack(_share.warnings))
+        logging.getLogger("mkdocs").addHandler(MessageCollector(_share.warnings))
     return nav
 
 
@@ -124,21 +124,14 @@ def _end_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-class _HandBack(logging.Handler):
-    def __init__(self, into: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.into = into
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.into.append(record.getMessage())
+def _made_elsewhere(page: Page) -> bool:
+    return _share is not None and page.file.src_uri in _share.theirs
 
 
-def _elsewhere(page: Page) -> bool:
-    """A page the other process makes: here it is read but neither converted, searched nor written."""
-    if _share is None or page.file.src_uri not in _share.theirs:
-        return False
+def _leave_to_the_other_process(page: Page) -> str:
+    """Here the page is read but neither converted, searched nor written: its Markdown is empty."""
     page.meta["template"], page.meta["search"] = ELSEWHERE_TEMPLATE, {"exclude": True}
-    return True
+    return ""
 
 
 @event_priority(-100)  # last: the environment is complete
@@ -189,7 +182,8 @@ def _join_share(config: MkDocsConfig) -> None:
     try:
         handed = json.loads(share.result.read_text("utf-8"))
     except (OSError, ValueError):
-        handed = {"error": f"exit status {status}"}
+        code = os.waitstatus_to_exitcode(status)  # negative: the signal that ended it
+        handed = {"error": f"exit status {code}" + (f" (signal {-code})" if code < 0 else "")}
     if "error" in handed:
         raise PluginError(f"分担页面的构建进程失败 / the process building half the pages failed: {handed['error']}")
     for message in handed["warnings"]:
@@ -204,8 +198,8 @@ def _join_share(config: MkDocsConfig) -> None:
 
 
 def on_page_markdown(markdown: str, page: Page, **kwargs: Any) -> str:
-    if _elsewhere(page):
-        return ""
+    if _made_elsewhere(page):
+        return _leave_to_the_other_process(page)
     taken = take_out(markdown)
     if taken.html:  # put back as soon as Markdown is done with the page (on_page_content)
         _html[page.file.src_uri] = taken.html

@@ -70,17 +70,24 @@ def _environment(root: Path, audience: str, shared: bool = False) -> Iterator[No
                 os.environ[key] = value
 
 
+class MessageCollector(logging.Handler):
+    """Keeps the messages of warnings and errors in a list (`with_level`: each after its level)."""
+
+    def __init__(self, into: list[str], with_level: bool = False) -> None:
+        super().__init__(logging.WARNING)
+        self.into, self.with_level = into, with_level
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        self.into.append(f"{record.levelname}: {message}" if self.with_level else message)
+
+
 @contextlib.contextmanager
 def _quiet_logs() -> Iterator[list[str]]:
     """MkDocs warnings and errors are collected (and shown by the command); jieba's start-up
     chatter is silenced."""
     messages: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            messages.append(f"{record.levelname}: {record.getMessage()}")
-
-    handler = Collect(logging.WARNING)
+    handler = MessageCollector(messages, with_level=True)
     with contextlib.suppress(ImportError):
         import jieba  # noqa: F401 - importing it resets its logger's level, so import it before quieting it
     mkdocs_log = logging.getLogger("mkdocs")
