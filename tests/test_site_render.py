@@ -13,11 +13,13 @@ import zipfile
 import pytest
 
 from conftest import minimal_case, write_corpus
+from ftzkb import export
 from ftzkb.load import schema
 from ftzkb.load.loader import load_corpus
 from ftzkb.site import defer
-from ftzkb.site.pages.api import case_document
-from ftzkb.site.render import render_site
+from ftzkb.site.pages import downloads
+from ftzkb.site.pages.api import JsonList, case_document, dumps
+from ftzkb.site.render import make_site, render_site
 
 WHEN = dt.datetime(2025, 6, 30, 8, 0, tzinfo=dt.UTC)
 
@@ -181,6 +183,39 @@ def test_downloads_in_three_formats(files):
             assert all(info.date_time[:3] == (2025, 6, 30) for info in book.infolist())
             assert b"2025-06-30T08:00:00Z" in book.read("docProps/core.xml")
     assert "测试案例secret" not in text_of(files, "downloads/cases.csv")
+
+
+def test_a_download_is_what_the_export_writers_make_of_the_same_rows(corpus, files, tmp_path):
+    """The downloads are written row by row as the rows are made; what they hold is what
+    `write_csv` to a file and `dumps` of the whole list make (the CLI's exports)."""
+    for name, (_, columns, rows_of) in downloads.TABLES.items():
+        rows = list(rows_of(corpus, public_only=True, lang="zh"))
+        export.write_csv(rows, tmp_path / f"{name}.csv", columns, lang="zh")
+        assert files[f"downloads/{name}.csv"] == (tmp_path / f"{name}.csv").read_bytes()
+        assert files[f"downloads/{name}.json"].decode() == dumps(rows)
+
+
+@pytest.mark.parametrize("notice", [None, "演示数据"])
+@pytest.mark.parametrize("items", [[], [{"a": "中文"}], [{"a": 1}, {"b": [1, "二"]}, 3]])
+def test_a_json_list_written_item_by_item_is_dumps_of_the_list(items, notice):
+    stream = io.StringIO()
+    written = JsonList(stream, notice)
+    for item in items:
+        written.write(item)
+    written.close()
+    assert stream.getvalue() == dumps(items, notice)
+
+
+def test_a_table_gets_a_workbook_only_up_to_the_row_limit(corpus, monkeypatch):
+    site = make_site(corpus, audience="internal", data_version="x", build_date=WHEN)
+    rows = {name: len(list(rows_of(site.corpus))) for name, (_, _, rows_of) in downloads.TABLES.items()}
+    for limit in (rows["cases"] - 1, rows["cases"]):  # one row too many, then just enough
+        monkeypatch.setattr(downloads, "XLSX_MAX_ROWS", limit)
+        made = dict(downloads.download_files(site))
+        workbooks = {name for name in rows if f"downloads/{name}.xlsx" in made}
+        assert workbooks == {name for name, count in rows.items() if count <= limit}, limit
+        assert all(f"downloads/{name}.csv" in made and f"downloads/{name}.json" in made for name in rows)
+    assert "downloads/cases.xlsx" in made
 
 
 def test_two_renders_are_identical(corpus, files):

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +17,7 @@ from ftzkb.textunits import display_width
 
 # --- writers -----------------------------------------------------------------------------------
 
+EXCEL_BOM = "\ufeff"  # a CSV file starts with it, so that Excel reads it as UTF-8
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,32 +33,44 @@ def default_columns(rows: Sequence[Row]) -> list[Column]:
     return [Column(k, k, k) for k in keys]
 
 
-def write_csv(rows: Sequence[Row], destination: Path | str | IO[str], columns: Sequence[Column] | None = None,
+def write_csv(rows: Iterable[Row], destination: Path | str | IO[str], columns: Sequence[Column] | None = None,
               lang: str | None = None, title_rows: Sequence[str] = ()) -> None:
     """CSV with a heading row (under `title_rows`, if any). To a file path it is written with a
-    UTF-8 byte-order mark, so that Excel opens the Chinese correctly; to a stream (stdout) without."""
-    columns = list(columns) if columns is not None else default_columns(rows)
+    UTF-8 byte-order mark, so that Excel opens the Chinese correctly; to a stream (stdout) without,
+    row by row as `rows` come."""
+    if columns is None:
+        rows = list(rows)
+        columns = default_columns(rows)
     if isinstance(destination, str | Path):
         buffer = io.StringIO()
-        _write_csv_rows(rows, buffer, columns, lang, title_rows)
-        write_output(Path(destination), "\ufeff" + buffer.getvalue())
+        CsvRows(buffer, columns, lang, title_rows).write_all(rows)
+        write_output(Path(destination), EXCEL_BOM + buffer.getvalue())
         return
-    _write_csv_rows(rows, destination, columns, lang, title_rows)
+    CsvRows(destination, columns, lang, title_rows).write_all(rows)
 
 
-def _write_csv_rows(rows: Sequence[Row], stream: IO[str], columns: list[Column], lang: str | None,
-                    title_rows: Sequence[str] = ()) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
-    for line in title_rows:
-        writer.writerow([safe_cell(line)])
-    writer.writerow([c.heading(lang) for c in columns])
-    place = {c.key: i for i, c in enumerate(columns)}
-    for row in rows:  # a wide matrix row is mostly empty: fill only the cells it has
-        values: list[Any] = [""] * len(columns)
+class CsvRows:
+    """A CSV table written to `stream` a row at a time: the title rows and headings first."""
+
+    def __init__(self, stream: IO[str], columns: Sequence[Column], lang: str | None = None,
+                 title_rows: Sequence[str] = ()) -> None:
+        self._writer = csv.writer(stream, lineterminator="\r\n")
+        for line in title_rows:
+            self._writer.writerow([safe_cell(line)])
+        self._writer.writerow([c.heading(lang) for c in columns])
+        self._place = {c.key: i for i, c in enumerate(columns)}
+        self._width = len(columns)
+
+    def write(self, row: Row) -> None:
+        values: list[Any] = [""] * self._width  # a wide matrix row is mostly empty: fill only the cells it has
         for key, value in row.items():
-            if key in place:
-                values[place[key]] = safe_cell(value)
-        writer.writerow(values)
+            if key in self._place:
+                values[self._place[key]] = safe_cell(value)
+        self._writer.writerow(values)
+
+    def write_all(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.write(row)
 
 
 def write_xlsx(sheets: Sequence[Sheet], path: Path | str, lang: str | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -108,15 +108,15 @@ CASE_COLUMNS = [
 ]
 
 
-def case_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None) -> list[Row]:
-    """One row per case, in id order; `public_only` leaves out internal cases, records and texts."""
-    rows = []
+def case_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None) -> Iterator[Row]:
+    """One row per case, in id order; `public_only` leaves out internal cases, records and texts.
+    Made as they are read (as are carriers' and adoptions'): 20,000 cases have 400,000 adoptions."""
     for case in sorted(corpus.cases.values(), key=lambda c: c.id):
         if public_only and case.audience != PUBLIC:
             continue
         records = [r for r in case.adoptions if not public_only or r.audience == PUBLIC]
         adopters = {r.carrier for r in current_records(_with_records(case, records)).values() if r.status in ADOPTED}
-        rows.append({
+        yield {
             "id": case.id, "title": case.title, "title_en": case.title_en or "", "summary": case.summary,
             "origin": case.origin_carrier, "origin_name": corpus.carrier_name(case.origin_carrier),
             "origin_unit": case.origin_unit or "", "started": reader_date(case.started, lang),
@@ -131,8 +131,7 @@ def case_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None
             "adopters": len(adopters), "records": len(records),
             "sources": _join(_source_ref(s) for s in case.sources),
             "audience_label": label("audience", case.audience, lang), "audience": case.audience,
-        })
-    return rows
+        }
 
 
 def _with_records(case: Case, records: list) -> Case:
@@ -153,7 +152,7 @@ CARRIER_COLUMNS = [
 ]
 
 
-def carrier_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None) -> list[Row]:
+def carrier_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None) -> Iterator[Row]:
     originated: dict[str, int] = {}
     adopted: dict[str, int] = {}
     for case in corpus.cases.values():
@@ -163,11 +162,10 @@ def carrier_rows(corpus: Corpus, public_only: bool = False, lang: str | None = N
         for carrier_id, record in current_records(case).items():
             if record.status in ADOPTED and (not public_only or record.audience == PUBLIC):
                 adopted[carrier_id] = adopted.get(carrier_id, 0) + 1
-    rows = []
     for carrier in sorted(corpus.carriers.values(), key=lambda c: c.id):
         if public_only and carrier.audience != PUBLIC:
             continue
-        rows.append({
+        yield {
             "id": carrier.id, "name": carrier.name, "short_name": carrier.short_name or "",
             "name_en": carrier.name_en or "", "types": _labels("carrier_type", carrier.types, lang),
             "parent_name": corpus.carrier_name(carrier.parent) if carrier.parent else "",
@@ -177,8 +175,7 @@ def carrier_rows(corpus: Corpus, public_only: bool = False, lang: str | None = N
             "membership": label("verification", carrier.membership, lang),
             "originated": originated.get(carrier.id, 0), "adopted": adopted.get(carrier.id, 0),
             "audience_label": label("audience", carrier.audience, lang), "audience": carrier.audience,
-        })
-    return rows
+        }
 
 
 # A reader's columns (labels and names) first, then the codes under the keys that
@@ -202,17 +199,16 @@ ADOPTION_COLUMNS = [
 ]
 
 
-def adoption_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None) -> list[Row]:
+def adoption_rows(corpus: Corpus, public_only: bool = False, lang: str | None = None) -> Iterator[Row]:
     """Every adoption record (all periods), by case id then file order: labels for readers and
     the codes beside them, so the sheet can be read back by `ftzkb adopt --from-sheet`."""
-    rows = []
     for case in sorted(corpus.cases.values(), key=lambda c: c.id):
         if public_only and case.audience != PUBLIC:
             continue
         for record in case.adoptions:
             if public_only and record.audience != PUBLIC:
                 continue
-            rows.append({
+            yield {
                 "case": case.id, "case_title": case.title, "origin": corpus.carrier_name(case.origin_carrier),
                 "carrier": record.carrier, "carrier_name": corpus.carrier_name(record.carrier),
                 "status_label": label("adoption_status", record.status, lang),
@@ -227,8 +223,7 @@ def adoption_rows(corpus: Corpus, public_only: bool = False, lang: str | None = 
                 "mandate": record.mandate, "mandated_by": record.mandated_by or "",
                 "learned_from": record.learned_from_carrier or "", "learned_from_case": record.learned_from_case or "",
                 "audience": record.audience,
-            })
-    return rows
+            }
 
 
 def _case_title(corpus: Corpus, case_id: str | None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from ftzkb.load.model import PUBLIC, Adoption, Carrier, Case, Source, Text
 from ftzkb.replication import ADOPTED, GapReport
@@ -20,6 +20,9 @@ API_VERSION = 1
 GAPS_IN_API = 100
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(data: Any, notice: str | None = None) -> str:
     """Compact: without indentation Python's JSON encoder runs in C, five times faster, and
     browsers and `jq` lay the documents out for reading anyway. A `notice` (a demo site's) goes
@@ -28,8 +31,28 @@ def dumps(data: Any, notice: str | None = None) -> str:
         if isinstance(data, dict):
             data = {"notice": notice, **data}
         elif isinstance(data, list):
-            data = [{"notice": notice, **item} if isinstance(item, dict) else item for item in data]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+            data = [_noticed(item, notice) for item in data]
+    return _ENCODER.encode(data) + "\n"
+
+
+class JsonList:
+    """`dumps` of a list, written to `stream` an item at a time (the same text); `close` ends it."""
+
+    def __init__(self, stream: IO[str], notice: str | None = None) -> None:
+        self._stream, self._notice, self._separator = stream, notice, ""
+        stream.write("[")
+
+    def write(self, item: Any) -> None:
+        self._stream.write(self._separator)
+        self._stream.write(_ENCODER.encode(_noticed(item, self._notice) if self._notice else item))
+        self._separator = ","
+
+    def close(self) -> None:
+        self._stream.write("]\n")
+
+
+def _noticed(item: Any, notice: str) -> Any:
+    return {"notice": notice, **item} if isinstance(item, dict) else item
 
 
 def api_files(site: Site) -> Iterator[tuple[str, str]]:
